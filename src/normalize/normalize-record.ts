@@ -1,0 +1,88 @@
+import type { EventFields, NormalizedEvent, RawRecord } from '../core/event.ts';
+import { parseJsonObject } from '../core/json.ts';
+import type { InputLimits } from '../core/limits.ts';
+import { SOURCE_TYPES, findSourceType } from './registry.ts';
+import { ParseError, type NormalizeContext, type SourceType } from './source-type.ts';
+
+const utf8 = new TextEncoder();
+
+/**
+ * Turns one received record into a normalized event. Never throws and never drops: a record no
+ * source type understands becomes a `raw` event carrying the reason in `parseError`.
+ */
+export function normalizeRecord(record: RawRecord, limits: InputLimits): NormalizedEvent {
+  const original = record.text ?? JSON.stringify(record.data ?? null);
+  const base = { receivedAt: record.receivedAt, source: record.source, original };
+  const raw = (reason: string): NormalizedEvent => ({
+    ...base, timestamp: record.receivedAt, sourceType: 'raw', fields: { message: truncate(original) }, parseError: reason,
+  });
+
+  // Cheap upper bound first: UTF-8 needs at most 3 bytes per UTF-16 unit.
+  if (original.length * 3 > limits.maxRecordBytes && utf8.encode(original).length > limits.maxRecordBytes) {
+    return raw(`record of ${utf8.encode(original).length} bytes exceeds the ${limits.maxRecordBytes}-byte limit`);
+  }
+
+  const ctx: NormalizeContext = { receivedAt: record.receivedAt, meta: record.meta };
+  let object: Record<string, unknown> | undefined;
+  let jsonReason: string | undefined;
+  if (record.text === undefined) {
+    if (typeof record.data === 'string') return normalizeText(record.data);
+    if (record.data === null || typeof record.data !== 'object' || Array.isArray(record.data)) {
+      return raw('structured record is not a JSON object');
+    }
+    object = record.data as Record<string, unknown>;
+  } else if (record.text.trimStart().startsWith('{')) {
+    const decoded = parseJsonObject(record.text, limits.maxJsonDepth);
+    if (decoded.ok) object = decoded.value;
+    else jsonReason = decoded.reason;
+  }
+  return object ? normalizeObject(object) : normalizeText(record.text ?? '');
+
+  function normalizeText(text: string): NormalizedEvent {
+    const wanted = record.sourceType === 'auto' ? undefined : findSourceType(record.sourceType);
+    if (record.sourceType !== 'auto' && !wanted) return raw(`unknown source type "${record.sourceType}"`);
+    if (wanted && wanted.input !== 'text') return raw(jsonReason ?? `source type "${wanted.name}" expects a JSON object`);
+    const type = wanted ?? SOURCE_TYPES.find((t) => t.input === 'text' && t.detect(text));
+    if (!type || type.input !== 'text') return raw(jsonReason ?? 'no parser recognised this record');
+    return run(type, () => type.normalize(text, ctx));
+  }
+
+  function normalizeObject(value: Record<string, unknown>): NormalizedEvent {
+    const wanted = record.sourceType === 'auto' ? undefined : findSourceType(record.sourceType);
+    if (record.sourceType !== 'auto' && !wanted) return raw(`unknown source type "${record.sourceType}"`);
+    if (wanted && wanted.input !== 'object') {
+      return typeof value.message === 'string' || typeof value.event === 'string'
+        ? run(wanted, () => wanted.normalize(String(value.message ?? value.event), ctx))
+        : raw(`source type "${wanted.name}" expects text`);
+    }
+    const type = wanted ?? SOURCE_TYPES.find((t) => t.input === 'object' && t.detect(value));
+    if (!type || type.input !== 'object') return raw('no parser recognised this record');
+    return run(type, () => type.normalize(value, ctx));
+  }
+
+  function run(type: SourceType, normalize: () => EventFields): NormalizedEvent {
+    let fields: EventFields;
+    try {
+      fields = normalize();
+    } catch (err) {
+      if (err instanceof ParseError) return raw(`${type.name}: ${err.message}`);
+      return raw(`${type.name}: parser failed: ${(err as Error).message}`);
+    }
+    const keys = Object.keys(fields);
+    let parseError: string | undefined;
+    if (keys.length > limits.maxFields) {
+      for (const key of keys.slice(limits.maxFields)) delete fields[key];
+      parseError = `event had ${keys.length} fields; kept the first ${limits.maxFields}`;
+    }
+    const stamp = fields['@timestamp'];
+    const parsed = typeof stamp === 'string' ? Date.parse(stamp) : Number.NaN;
+    const timestamp = Number.isFinite(parsed) ? parsed : record.receivedAt;
+    fields['@timestamp'] = new Date(timestamp).toISOString();
+    return { ...base, timestamp, sourceType: type.name, fields, ...(parseError ? { parseError } : {}) };
+  }
+}
+
+/** Raw events keep the whole record in `original`; the message field shows a readable prefix. */
+function truncate(text: string): string {
+  return text.length > 4096 ? `${text.slice(0, 4096)}…` : text;
+}

@@ -1,0 +1,21 @@
+import type { SourceType } from './source-type.ts';
+
+/**
+ * Every source type Vigil ships, in auto-detection order: specific formats before generic ones.
+ * A plain list instead of self-registration so the order is visible and imports have no side effects.
+ */
+export const SOURCE_TYPES: readonly SourceType[] = [
+  // text formats (syslog envelopes dispatch their message to program parsers themselves)
+  // json families
+];
+
+const byName = new Map(SOURCE_TYPES.map((t) => [t.name, t]));
+
+export function findSourceType(name: string): SourceType | undefined {
+  return byName.get(name);
+}
+
+/** Names accepted wherever a source type is configured: every registered type plus `auto`. */
+export function sourceTypeNames(): string[] {
+  return ['auto', ...byName.keys()];
+}
