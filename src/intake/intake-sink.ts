@@ -3,8 +3,10 @@ import type { IntakeKind, RawRecord } from '../core/event.ts';
 /** Raised when the pipeline is saturated; HTTP adapters answer 429/503 with Retry-After, TCP pauses. */
 export class BackpressureError extends Error {
   override name = 'BackpressureError';
-  constructor(readonly retryAfterSeconds: number) {
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number) {
     super(`ingest queue is full; retry after ${retryAfterSeconds}s`);
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 

@@ -4,8 +4,6 @@ import type { InputLimits } from '../core/limits.ts';
 import { SOURCE_TYPES, findSourceType } from './registry.ts';
 import { ParseError, type NormalizeContext, type SourceType } from './source-type.ts';
 
-const utf8 = new TextEncoder();
-
 /**
  * Turns one received record into a normalized event. Never throws and never drops: a record no
  * source type understands becomes a `raw` event carrying the reason in `parseError`.
@@ -18,8 +16,9 @@ export function normalizeRecord(record: RawRecord, limits: InputLimits): Normali
   });
 
   // Cheap upper bound first: UTF-8 needs at most 3 bytes per UTF-16 unit.
-  if (original.length * 3 > limits.maxRecordBytes && utf8.encode(original).length > limits.maxRecordBytes) {
-    return raw(`record of ${utf8.encode(original).length} bytes exceeds the ${limits.maxRecordBytes}-byte limit`);
+  if (original.length * 3 > limits.maxRecordBytes) {
+    const bytes = utf8Length(original);
+    if (bytes > limits.maxRecordBytes) return raw(`record of ${bytes} bytes exceeds the ${limits.maxRecordBytes}-byte limit`);
   }
 
   const ctx: NormalizeContext = { receivedAt: record.receivedAt, meta: record.meta };
@@ -80,6 +79,18 @@ export function normalizeRecord(record: RawRecord, limits: InputLimits): Normali
     fields['@timestamp'] = new Date(timestamp).toISOString();
     return { ...base, timestamp, sourceType: type.name, fields, ...(parseError ? { parseError } : {}) };
   }
+}
+
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) { bytes += 4; i++; }
+    else bytes += 3;
+  }
+  return bytes;
 }
 
 /** Raw events keep the whole record in `original`; the message field shows a readable prefix. */
