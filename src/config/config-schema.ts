@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/**
+ * Vigil's configuration. Every key is documented with `.describe()`; docs/configuration.md is
+ * generated from these descriptions (`npm run docs:config`) and a test fails when it drifts.
+ * Objects are strict: an unknown key is an error at start, not a silently ignored typo.
+ */
+const listen = (port: number, enabled: boolean) =>
+  z.object({
+    enabled: z.boolean().default(enabled).describe('Whether this listener runs.'),
+    host: z.string().min(1).default('127.0.0.1').describe('Address to listen on.'),
+    port: z.number().int().min(0).max(65535).default(port).describe('Port to listen on (0 picks a free one).'),
+  }).strict();
+
+export const configSchema = z.object({
+  dataDir: z.string().min(1).default('./data').describe('Folder for the embedded stores, the ingest journal and state.'),
+  server: z.object({
+    host: z.string().min(1).default('127.0.0.1').describe('Address the web console and API listen on.'),
+    port: z.number().int().min(0).max(65535).default(8080).describe('Port of the web console and API.'),
+    maxBodyBytes: z.number().int().min(1024).default(16 * 1024 * 1024)
+      .describe('Largest HTTP request body accepted (after decompression for intake), in bytes.'),
+    sessionIdleMinutes: z.number().int().min(1).default(60).describe('A console session ends after this many minutes without a request.'),
+    sessionMaxHours: z.number().int().min(1).default(12).describe('A console session ends this many hours after sign-in, whatever its use.'),
+  }).strict().prefault({}).describe('HTTP server: web console, REST API and HTTP intake.'),
+  intake: z.object({
+    maxRecordBytes: z.number().int().min(256).max(64 * 1024 * 1024).default(1024 * 1024)
+      .describe('Largest single record (one log line or event) in bytes; larger ones are stored raw with a reason or rejected.'),
+    maxJsonDepth: z.number().int().min(2).max(256).default(32).describe('Deepest JSON nesting accepted in an event.'),
+    syslog: z.object({
+      sourceName: z.string().min(1).default('syslog').describe('Source name given to events received over syslog.'),
+      sourceType: z.string().min(1).default('syslog').describe('Parser for syslog messages (`auto` detects per message).'),
+      udp: listen(5514, true).prefault({}).describe('Syslog over UDP (RFC 5426).'),
+      tcp: listen(5514, true).prefault({}).describe('Syslog over TCP (RFC 6587, octet counting or LF framing, detected per connection).'),
+      tls: listen(6514, false).extend({
+        certFile: z.string().min(1).optional().describe('PEM certificate file (required when enabled).'),
+        keyFile: z.string().min(1).optional().describe('PEM private key file (required when enabled).'),
+        caFile: z.string().min(1).optional().describe('PEM CA bundle to verify client certificates.'),
+        requireClientCert: z.boolean().default(false).describe('Refuse clients without a certificate signed by caFile.'),
+      }).strict().prefault({})
+        .refine((tls) => !tls.enabled || (tls.certFile && tls.keyFile), 'certFile and keyFile are required when TLS is enabled')
+        .describe('Syslog over TLS (RFC 5425).'),
+      maxMessageBytes: z.number().int().min(480).default(64 * 1024).describe('Largest syslog message; longer ones are cut and counted.'),
+      maxConnections: z.number().int().min(1).default(1000).describe('Most concurrent TCP/TLS syslog connections.'),
+      idleTimeoutSeconds: z.number().int().min(1).default(300).describe('Close TCP/TLS syslog connections idle this long.'),
+    }).strict().prefault({}).describe('Syslog listeners.'),
+  }).strict().prefault({}).describe('Intake limits and listeners.'),
+  pipeline: z.object({
+    workers: z.number().int().min(1).max(64).optional()
+      .describe('Worker threads that parse and normalize (default: CPU cores − 1, at least 1).'),
+    batchSize: z.number().int().min(1).max(100_000).default(2000).describe('Records per batch handed to a worker and written to the store.'),
+    maxPendingRecords: z.number().int().min(1000).default(200_000)
+      .describe('Records accepted but not yet stored before intake is refused (HTTP 429/503, TCP paused). Bounds memory.'),
+    journalSegmentBytes: z.number().int().min(1024 * 1024).default(64 * 1024 * 1024).describe('Size at which the ingest journal starts a new segment file.'),
+  }).strict().prefault({}).describe('Parse/normalize workers, batching and backpressure.'),
+  storage: z.object({
+    retentionDays: z.number().int().min(0).default(30).describe('Delete events older than this many days (0 keeps them forever).'),
+    maxBytes: z.number().int().min(0).default(0).describe('Delete the oldest days of events while the event store is larger than this (0: no limit).'),
+  }).strict().prefault({}).describe('Event retention in the embedded store.'),
+  log: z.object({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level of the JSON logs on stdout.'),
+  }).strict().prefault({}).describe('Logging.'),
+  demo: z.boolean().default(false).describe('Load the demo data set on first start (the README\'s start command turns it on).'),
+}).strict();
+
+export type VigilConfig = z.infer<typeof configSchema>;
+export type VigilConfigInput = z.input<typeof configSchema>;
