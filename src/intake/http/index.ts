@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import type { IntakeAuthenticator, IntakeSink } from '../intake-sink.ts';
+import { DEFAULT_HTTP_INTAKE_LIMITS, type HttpIntakeLimits } from './body.ts';
+import type { HttpIntakeDeps } from './common.ts';
+import { vigilIngestPlugin } from './vigil-ingest.ts';
+
+export { DEFAULT_HTTP_INTAKE_LIMITS, type HttpIntakeLimits } from './body.ts';
+
+/** Options of {@link registerHttpIntake}. */
+export interface HttpIntakeOptions {
+  sink: IntakeSink;
+  auth: IntakeAuthenticator;
+  /** Overrides of {@link DEFAULT_HTTP_INTAKE_LIMITS}. */
+  limits?: Partial<HttpIntakeLimits>;
+  /** Clock for `receivedAt` (tests). */
+  now?: () => number;
+}
+
+/**
+ * Registers every HTTP intake protocol on `app`, each in its own encapsulated context with its own
+ * raw-body content-type parser, so the root app's JSON parser (used by the rest of the API) is untouched:
+ * - `POST /api/v1/ingest` (Vigil JSON / NDJSON / text),
+ */
+export async function registerHttpIntake(app: FastifyInstance, options: HttpIntakeOptions): Promise<void> {
+  const deps: HttpIntakeDeps = {
+    sink: options.sink,
+    auth: options.auth,
+    limits: { ...DEFAULT_HTTP_INTAKE_LIMITS, ...options.limits },
+    now: options.now ?? Date.now,
+  };
+  await app.register(vigilIngestPlugin, deps);
+}
