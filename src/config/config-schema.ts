@@ -1,16 +1,17 @@
 import { z } from 'zod';
+import { syslogListenerConfigSchema } from '../intake/syslog/syslog-config.ts';
 
 /**
  * Vigil's configuration. Every key is documented with `.describe()`; docs/configuration.md is
  * generated from these descriptions (`npm run docs:config`) and a test fails when it drifts.
  * Objects are strict: an unknown key is an error at start, not a silently ignored typo.
  */
-const listen = (port: number, enabled: boolean) =>
-  z.object({
-    enabled: z.boolean().default(enabled).describe('Whether this listener runs.'),
-    host: z.string().min(1).default('127.0.0.1').describe('Address to listen on.'),
-    port: z.number().int().min(0).max(65535).default(port).describe('Port to listen on (0 picks a free one).'),
-  }).strict();
+/** Listeners on by default, on a port a non-root user may bind (514 needs root). */
+function unprivileged<T extends z.ZodObject>(listener: z.ZodOptional<T>, port: number) {
+  return listener.unwrap().extend({
+    port: z.number().int().min(0).max(65535).default(port).describe(`Port to listen on (0 picks a free one; default ${port}).`),
+  }).prefault({} as z.input<T>);
+}
 
 export const configSchema = z.object({
   dataDir: z.string().min(1).default('./data').describe('Folder for the embedded stores, the ingest journal and state.'),
@@ -26,23 +27,10 @@ export const configSchema = z.object({
     maxRecordBytes: z.number().int().min(256).max(64 * 1024 * 1024).default(1024 * 1024)
       .describe('Largest single record (one log line or event) in bytes; larger ones are stored raw with a reason or rejected.'),
     maxJsonDepth: z.number().int().min(2).max(256).default(32).describe('Deepest JSON nesting accepted in an event.'),
-    syslog: z.object({
-      sourceName: z.string().min(1).default('syslog').describe('Source name given to events received over syslog.'),
-      sourceType: z.string().min(1).default('syslog').describe('Parser for syslog messages (`auto` detects per message).'),
-      udp: listen(5514, true).prefault({}).describe('Syslog over UDP (RFC 5426).'),
-      tcp: listen(5514, true).prefault({}).describe('Syslog over TCP (RFC 6587, octet counting or LF framing, detected per connection).'),
-      tls: listen(6514, false).extend({
-        certFile: z.string().min(1).optional().describe('PEM certificate file (required when enabled).'),
-        keyFile: z.string().min(1).optional().describe('PEM private key file (required when enabled).'),
-        caFile: z.string().min(1).optional().describe('PEM CA bundle to verify client certificates.'),
-        requireClientCert: z.boolean().default(false).describe('Refuse clients without a certificate signed by caFile.'),
-      }).strict().prefault({})
-        .refine((tls) => !tls.enabled || (tls.certFile && tls.keyFile), 'certFile and keyFile are required when TLS is enabled')
-        .describe('Syslog over TLS (RFC 5425).'),
-      maxMessageBytes: z.number().int().min(480).default(64 * 1024).describe('Largest syslog message; longer ones are cut and counted.'),
-      maxConnections: z.number().int().min(1).default(1000).describe('Most concurrent TCP/TLS syslog connections.'),
-      idleTimeoutSeconds: z.number().int().min(1).default(300).describe('Close TCP/TLS syslog connections idle this long.'),
-    }).strict().prefault({}).describe('Syslog listeners.'),
+    syslog: syslogListenerConfigSchema.extend({
+      udp: unprivileged(syslogListenerConfigSchema.shape.udp, 5514),
+      tcp: unprivileged(syslogListenerConfigSchema.shape.tcp, 5514),
+    }).prefault({}).describe('Syslog listeners. UDP and TCP run on 127.0.0.1:5514 unless disabled; TLS runs when configured.'),
   }).strict().prefault({}).describe('Intake limits and listeners.'),
   pipeline: z.object({
     workers: z.number().int().min(1).max(64).optional()

@@ -1,0 +1,35 @@
+/**
+ * Every error code the REST API answers with, in one place: clients switch on `error.code`, people
+ * read `error.message`. docs/api.md lists them; a test fails when one is missing there.
+ */
+export const API_ERRORS = {
+  VALIDATION: { status: 400, text: 'The request is invalid.' },
+  UNAUTHENTICATED: { status: 401, text: 'Sign in first.' },
+  INVALID_CREDENTIALS: { status: 401, text: 'Wrong username or password.' },
+  CSRF: { status: 403, text: 'Missing x-vigil-csrf header on a state-changing request.' },
+  PASSWORD_CHANGE_REQUIRED: { status: 403, text: 'Change the one-time password before doing anything else.' },
+  NOT_FOUND: { status: 404, text: 'No such resource.' },
+  CONFLICT: { status: 409, text: 'The resource already exists.' },
+  PAYLOAD_TOO_LARGE: { status: 413, text: 'The request body is too large.' },
+  THROTTLED: { status: 429, text: 'Too many attempts; wait before trying again.' },
+  INTERNAL: { status: 500, text: 'Something went wrong on the server; the log has details.' },
+  UNAVAILABLE: { status: 503, text: 'The service is temporarily unavailable.' },
+} as const;
+
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+/** An error a route throws to answer with a specific code and a message for people. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly code: ApiErrorCode;
+  readonly headers: Record<string, string>;
+  constructor(code: ApiErrorCode, message?: string, headers: Record<string, string> = {}) {
+    super(message ?? API_ERRORS[code].text);
+    this.code = code;
+    this.headers = headers;
+  }
+}
+
+export function errorBody(code: ApiErrorCode, message: string) {
+  return { error: { code, message } };
+}

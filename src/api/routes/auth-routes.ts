@@ -1,0 +1,63 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AuthService } from '../../auth/auth-service.ts';
+import type { User } from '../../store/state-store.ts';
+import { ApiError } from '../errors.ts';
+import { SESSION_COOKIE, sessionGuard } from '../session-guard.ts';
+
+const userView = z.object({ id: z.string(), username: z.string(), role: z.string(), mustChangePassword: z.boolean() });
+const toView = (u: User) => ({ id: u.id, username: u.username, role: u.role, mustChangePassword: u.mustChangePassword });
+
+export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; sessionMaxMs: number; secureCookies: boolean }> = async (app, opts) => {
+  const { auth } = opts;
+
+  app.post('/api/v1/auth/login', {
+    schema: {
+      summary: 'Sign in to the console', tags: ['auth'],
+      body: z.object({ username: z.string().min(1).max(256), password: z.string().min(1).max(1024) }).strict(),
+      response: { 200: z.object({ user: userView }) },
+    },
+  }, async (request, reply) => {
+    const result = await auth.signIn(request.body.username, request.body.password, request.ip, Date.now());
+    if (!result.ok) {
+      if (result.reason === 'throttled') {
+        throw new ApiError('THROTTLED', `Too many failed sign-ins; try again in ${result.retryAfterSeconds} seconds.`, {
+          'retry-after': String(result.retryAfterSeconds),
+        });
+      }
+      throw new ApiError('INVALID_CREDENTIALS');
+    }
+    reply.setCookie(SESSION_COOKIE, result.sessionToken, {
+      path: '/', httpOnly: true, sameSite: 'strict', secure: opts.secureCookies, maxAge: Math.floor(opts.sessionMaxMs / 1000),
+    });
+    return { user: toView(result.user) };
+  });
+
+  app.post('/api/v1/auth/logout', {
+    schema: { summary: 'Sign out', tags: ['auth'], response: { 204: z.null() } },
+    preHandler: sessionGuard(auth, { allowPasswordChangePending: true }),
+  }, async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) auth.signOut(token);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.code(204).send(null);
+  });
+
+  app.get('/api/v1/auth/me', {
+    schema: { summary: 'The signed-in user', tags: ['auth'], response: { 200: z.object({ user: userView }) } },
+    preHandler: sessionGuard(auth, { allowPasswordChangePending: true }),
+  }, async (request) => ({ user: toView(request.user!) }));
+
+  app.post('/api/v1/auth/password', {
+    schema: {
+      summary: 'Change the signed-in user\'s password', tags: ['auth'],
+      body: z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }).strict(),
+      response: { 204: z.null() },
+    },
+    preHandler: sessionGuard(auth, { allowPasswordChangePending: true }),
+  }, async (request, reply) => {
+    const problem = await auth.changePassword(request.user!, request.body.currentPassword, request.body.newPassword);
+    if (problem) throw new ApiError('VALIDATION', problem);
+    return reply.code(204).send(null);
+  });
+};

@@ -1,0 +1,48 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AuthService } from '../../auth/auth-service.ts';
+import type { EventStore } from '../../store/event-store.ts';
+import { ApiError } from '../errors.ts';
+import { sessionGuard } from '../session-guard.ts';
+
+const FIELD_NAME = /^[A-Za-z0-9_@][A-Za-z0-9_@.-]{0,127}$/;
+const MAX_LIMIT = 1000;
+
+const eventView = z.object({
+  seq: z.number(), timestamp: z.number(), receivedAt: z.number(), source: z.string(), sourceType: z.string(),
+  fields: z.record(z.string(), z.unknown()), original: z.string(), parseError: z.string().optional(),
+});
+
+/** The minimal event query of the foundation: time range, field equality, limit. */
+export const eventRoutes: FastifyPluginAsyncZod<{ auth: AuthService; events: EventStore }> = async (app, opts) => {
+  app.addHook('preHandler', sessionGuard(opts.auth));
+
+  app.get('/api/v1/events', {
+    schema: {
+      summary: 'Events in a time range matching field equality filters, newest first', tags: ['events'],
+      description: 'Filter on any field with `field.<name>=<value>` query parameters, e.g. `field.host.name=web-1`.',
+      querystring: z.object({
+        from: z.coerce.number().int().optional().describe('Inclusive lower bound, ms since the epoch (default: 24 hours ago)'),
+        to: z.coerce.number().int().optional().describe('Exclusive upper bound, ms since the epoch (default: now + 1 minute)'),
+        limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(100),
+        source: z.string().max(256).optional(),
+        sourceType: z.string().max(64).optional(),
+      }).catchall(z.string().max(4096)),
+      response: { 200: z.object({ events: z.array(eventView) }) },
+    },
+  }, async (request) => {
+    const { from, to, limit, source, sourceType, ...rest } = request.query;
+    const equals: Record<string, string> = {};
+    if (source !== undefined) equals.source = source;
+    if (sourceType !== undefined) equals.sourceType = sourceType;
+    for (const [key, value] of Object.entries(rest)) {
+      if (!key.startsWith('field.')) throw new ApiError('VALIDATION', `unknown query parameter "${key}"`);
+      const name = key.slice('field.'.length);
+      if (!FIELD_NAME.test(name)) throw new ApiError('VALIDATION', `invalid field name "${name}"`);
+      equals[name] = String(value);
+    }
+    const now = Date.now();
+    const events = await opts.events.query({ from: from ?? now - 86_400_000, to: to ?? now + 60_000, equals, limit });
+    return { events: events.map((e) => ({ ...e, fields: e.fields as Record<string, unknown> })) };
+  });
+};

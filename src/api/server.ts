@@ -1,0 +1,121 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { AuthService } from '../auth/auth-service.ts';
+import type { InputLimits } from '../core/limits.ts';
+import { registerHttpIntake } from '../intake/http/index.ts';
+import type { VigilMetrics } from '../ops/metrics.ts';
+import type { Pipeline } from '../pipeline/pipeline.ts';
+import type { SourceStatsTracker } from '../pipeline/source-stats.ts';
+import type { EventStore } from '../store/event-store.ts';
+import type { StateStore } from '../store/state-store.ts';
+import { API_ERRORS, ApiError, errorBody } from './errors.ts';
+import { authRoutes } from './routes/auth-routes.ts';
+import { eventRoutes } from './routes/event-routes.ts';
+import { opsRoutes } from './routes/ops-routes.ts';
+import { sourceRoutes } from './routes/source-routes.ts';
+
+export interface ApiDeps {
+  log: Logger;
+  auth: AuthService;
+  state: StateStore;
+  events: EventStore;
+  pipeline: Pipeline;
+  stats: SourceStatsTracker;
+  metrics: VigilMetrics;
+  limits: InputLimits;
+  maxBodyBytes: number;
+  sessionMaxMs: number;
+  version: string;
+  startedAt: number;
+  /** Folder of the built web console; when absent the API still runs and `/` explains how to build it. */
+  webRoot?: string;
+}
+
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+/**
+ * Builds the HTTP server (web console, REST API, HTTP intake) without listening, so tests can use
+ * `inject` or listen on port 0 themselves.
+ */
+export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: deps.maxBodyBytes,
+    trustProxy: false,
+    disableRequestLogging: true,
+    return503OnClosing: true,
+  });
+
+  app.addHook('onSend', async (_request, reply) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof ApiError) {
+      for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+      return reply.code(API_ERRORS[error.code].status).send(errorBody(error.code, error.message));
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const where = error.validationContext ?? 'request';
+      const details = error.validation.map((v) => `${where}${v.instancePath.replace(/\//g, '.')}: ${v.message}`);
+      return reply.code(400).send(errorBody('VALIDATION', details.join('; ')));
+    }
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    if (status === 413) return reply.code(413).send(errorBody('PAYLOAD_TOO_LARGE', `request body exceeds ${deps.maxBodyBytes} bytes`));
+    if (status >= 400 && status < 500) return reply.code(status).send(errorBody('VALIDATION', (error as Error).message));
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send(errorBody('INTERNAL', API_ERRORS.INTERNAL.text));
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Vigil API', version: deps.version, description: 'One API for the web console, the CLI and integrations.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'vigil_session' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  // Zod validation for the API's own routes; intake routes are encapsulated with their own parsers.
+  await app.register(async (api) => {
+    api.setValidatorCompiler(validatorCompiler);
+    api.setSerializerCompiler(serializerCompiler);
+    await api.register(opsRoutes, { auth: deps.auth, pipeline: deps.pipeline, events: deps.events, metrics: deps.metrics, version: deps.version, startedAt: deps.startedAt });
+    await api.register(authRoutes, { auth: deps.auth, sessionMaxMs: deps.sessionMaxMs, secureCookies: false });
+    await api.register(sourceRoutes, { auth: deps.auth, state: deps.state, stats: deps.stats });
+    await api.register(eventRoutes, { auth: deps.auth, events: deps.events });
+    api.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  });
+
+  await registerHttpIntake(app, { sink: deps.pipeline, auth: deps.auth, limits: { ...deps.limits, maxBodyBytes: deps.maxBodyBytes } });
+
+  const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
+  if (existsSync(webRoot)) {
+    await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: 'index.html', maxAge: '1h' });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const isApi = path.startsWith('/api/') || path.startsWith('/services/') || path.startsWith('/elastic') || path.startsWith('/v1/');
+    if (request.method === 'GET' && !isApi) {
+      if (existsSync(webRoot)) return reply.sendFile('index.html', webRoot, { maxAge: 0 });
+      return reply.code(404).type('text/plain').send('The web console is not built: run `npm run build:web` (npm start does it for you).');
+    }
+    return reply.code(404).send(errorBody('NOT_FOUND', `no route for ${request.method} ${path}`));
+  });
+
+  return app;
+}

@@ -1,0 +1,153 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { buildServer } from '../api/server.ts';
+import { AuthService } from '../auth/auth-service.ts';
+import type { VigilConfig } from '../config/config-schema.ts';
+import type { InputLimits } from '../core/limits.ts';
+import { generateDemoRecords } from '../demo/demo-data.ts';
+import { startSyslogListener, type SyslogListener } from '../intake/syslog/syslog-listener.ts';
+import { createLogger } from '../ops/logger.ts';
+import { createMetrics, type VigilMetrics } from '../ops/metrics.ts';
+import { Pipeline } from '../pipeline/pipeline.ts';
+import { SourceStatsTracker } from '../pipeline/source-stats.ts';
+import { openDuckDbEventStore } from '../store/duckdb/duckdb-event-store.ts';
+import { openSqliteStateStore } from '../store/sqlite/sqlite-state-store.ts';
+import type { EventStore } from '../store/event-store.ts';
+import type { StateStore } from '../store/state-store.ts';
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface StartOptions {
+  config: VigilConfig;
+  log?: Logger;
+}
+
+export interface RunningVigil {
+  /** Base URL of the web console and API. */
+  url: string;
+  /** The generated admin password, only on the first start of a data folder. */
+  initialAdminPassword?: string;
+  /** Bound syslog addresses (ports resolved when 0 was configured). */
+  syslog: SyslogListener['addresses'];
+  pipeline: Pipeline;
+  /** Stops intake, stores everything acknowledged, and closes the stores. */
+  close(): Promise<void>;
+}
+
+const STATS_FLUSH_MS = 10_000;
+const RETENTION_EVERY_MS = 15 * 60_000;
+
+/**
+ * Starts a complete Vigil node on one machine: embedded stores, ingest pipeline, HTTP server (console,
+ * API, HTTP intake) and syslog listeners. The CLI's `vigil start` and the tests use this same function.
+ */
+export async function startVigil(options: StartOptions): Promise<RunningVigil> {
+  const { config } = options;
+  const log = options.log ?? createLogger(config.log.level);
+  const startedAt = Date.now();
+  const core = await openCore(config, log);
+  const { state, events, pipeline, stats, metrics, auth, limits } = core;
+  const initialAdminPassword = await auth.bootstrapAdmin(startedAt);
+  auth.ensureSource({ name: config.intake.syslog.sourceName, kind: 'syslog', sourceType: config.intake.syslog.sourceType }, startedAt);
+  if (config.demo && state.getSetting('demo.loadedAt') === undefined) {
+    await loadDemo(auth, pipeline, startedAt);
+    state.setSetting('demo.loadedAt', String(startedAt));
+  }
+
+  const server = await buildServer({
+    log, auth, state, events, pipeline, stats, metrics, limits,
+    maxBodyBytes: config.server.maxBodyBytes, sessionMaxMs: config.server.sessionMaxHours * 3_600_000, version: VERSION, startedAt,
+  });
+  let syslog: SyslogListener | undefined;
+  try {
+    await server.listen({ host: config.server.host, port: config.server.port });
+    syslog = await startSyslogListener(config.intake.syslog, { sink: pipeline, log });
+  } catch (err) {
+    await server.close();
+    await core.close();
+    throw err;
+  }
+
+  const timers = [
+    setInterval(() => stats.flush(Date.now()), STATS_FLUSH_MS),
+    setInterval(() => {
+      state.deleteExpiredSessions(Date.now());
+      events.enforceRetention({ maxAgeDays: config.storage.retentionDays, maxBytes: config.storage.maxBytes }, Date.now())
+        .then((removed) => removed > 0 && log.info({ removed }, 'retention removed old events'))
+        .catch((err: unknown) => log.error({ err }, 'retention failed'));
+    }, RETENTION_EVERY_MS),
+  ];
+  for (const timer of timers) timer.unref();
+
+  const address = server.addresses()[0]!;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${address.port}`,
+    initialAdminPassword,
+    syslog: syslog.addresses,
+    pipeline,
+    close: () => (closing ??= (async () => {
+      for (const timer of timers) clearInterval(timer);
+      await syslog.close();
+      await server.close();
+      await core.close();
+    })()),
+  };
+}
+
+/** The stores and the pipeline without any listener: what `vigil start` serves and `vigil ingest` writes to. */
+export interface VigilCore {
+  state: StateStore;
+  events: EventStore;
+  pipeline: Pipeline;
+  stats: SourceStatsTracker;
+  metrics: VigilMetrics;
+  auth: AuthService;
+  limits: InputLimits;
+  /** Stores everything accepted, flushes counters, closes the stores. */
+  close(): Promise<void>;
+}
+
+/** Opens the data folder's stores and starts the pipeline (replaying the journal after a crash). */
+export async function openCore(config: VigilConfig, log: Logger): Promise<VigilCore> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const state = openSqliteStateStore({ path: join(config.dataDir, 'state.sqlite') });
+  let events: EventStore;
+  try {
+    events = await openDuckDbEventStore({ dir: join(config.dataDir, 'events') });
+  } catch (err) {
+    state.close();
+    throw err;
+  }
+  const metrics = createMetrics();
+  const stats = new SourceStatsTracker(state);
+  const auth = new AuthService(state, { sessionIdleMs: config.server.sessionIdleMinutes * 60_000, sessionMaxMs: config.server.sessionMaxHours * 3_600_000 });
+  const limits: InputLimits = { maxRecordBytes: config.intake.maxRecordBytes, maxJsonDepth: config.intake.maxJsonDepth, maxFields: 1000 };
+  const { pipeline } = await Pipeline.start({
+    journalDir: join(config.dataDir, 'journal'),
+    journalSegmentBytes: config.pipeline.journalSegmentBytes,
+    batchSize: config.pipeline.batchSize,
+    maxPendingRecords: config.pipeline.maxPendingRecords,
+    workers: config.pipeline.workers ?? Math.max(1, availableParallelism() - 1),
+    limits, store: events, stats, metrics, log,
+  });
+  return {
+    state, events, pipeline, stats, metrics, auth, limits,
+    async close() {
+      await pipeline.close();
+      stats.flush(Date.now());
+      await events.close();
+      state.close();
+    },
+  };
+}
+
+async function loadDemo(auth: AuthService, pipeline: Pipeline, now: number): Promise<void> {
+  const records = generateDemoRecords(now);
+  for (const name of new Set(records.map((r) => r.source))) auth.ensureSource({ name, kind: 'demo', sourceType: 'auto' }, now);
+  for (let i = 0; i < records.length; i += 1000) await pipeline.submit(records.slice(i, i + 1000));
+  await pipeline.drain();
+}

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import type { IntakeAuthenticator, IntakeSource } from '../intake/intake-sink.ts';
+import type { Session, Source, StateStore, User } from '../store/state-store.ts';
+import { generateSecret, hashPassword, passwordPolicyProblem, sha256Hex, verifyPassword } from './secrets.ts';
+import { LoginThrottle } from './login-throttle.ts';
+
+export type SignInResult =
+  | { ok: true; user: User; sessionToken: string }
+  | { ok: false; reason: 'invalid' | 'throttled'; retryAfterSeconds?: number };
+
+export interface AuthServiceOptions {
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+}
+
+/**
+ * Console sign-in, sessions and intake tokens. Session and intake tokens are random secrets kept
+ * only as SHA-256 hashes; passwords are argon2id. An unknown username costs the same argon2 work as
+ * a known one so response time does not reveal which accounts exist.
+ */
+export class AuthService implements IntakeAuthenticator {
+  private readonly state: StateStore;
+  private readonly options: AuthServiceOptions;
+  private readonly throttle = new LoginThrottle();
+  private dummyHash: Promise<string> | undefined;
+  /** Token hash → source; intake checks every request, so it must not hit the database each time. */
+  private tokenCache = new Map<string, IntakeSource>();
+
+  constructor(state: StateStore, options: AuthServiceOptions) {
+    this.state = state;
+    this.options = options;
+    this.reloadTokens();
+  }
+
+  /** Creates the first admin when there are no users; returns the one-time password to print. */
+  async bootstrapAdmin(now: number): Promise<string | undefined> {
+    if (this.state.countUsers() > 0) return undefined;
+    const password = generateSecret('', 18);
+    this.state.createUser({
+      id: randomUUID(), username: 'admin', passwordHash: await hashPassword(password), role: 'admin', mustChangePassword: true, createdAt: now,
+    });
+    return password;
+  }
+
+  async signIn(username: string, password: string, address: string, now: number): Promise<SignInResult> {
+    const keys = [`u:${username.toLowerCase()}`, `a:${address}`];
+    const wait = this.throttle.retryAfter(keys, now);
+    if (wait > 0) return { ok: false, reason: 'throttled', retryAfterSeconds: wait };
+    const user = this.state.findUserByName(username);
+    this.dummyHash ??= hashPassword(generateSecret(''));
+    const valid = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), password);
+    if (!user || !valid) {
+      this.throttle.fail(keys, now);
+      return { ok: false, reason: 'invalid' };
+    }
+    this.throttle.succeed(keys);
+    const sessionToken = generateSecret('vgs_');
+    this.state.createSession({
+      tokenHash: sha256Hex(sessionToken), userId: user.id, createdAt: now, lastSeenAt: now, expiresAt: now + this.options.sessionMaxMs,
+    });
+    return { ok: true, user, sessionToken };
+  }
+
+  /** The user of a live session, refreshing its idle timer; undefined when unknown or expired. */
+  resolveSession(sessionToken: string, now: number): { user: User; session: Session } | undefined {
+    const tokenHash = sha256Hex(sessionToken);
+    const session = this.state.findSession(tokenHash);
+    if (!session) return undefined;
+    if (now >= session.expiresAt || now - session.lastSeenAt >= this.options.sessionIdleMs) {
+      this.state.deleteSession(tokenHash);
+      return undefined;
+    }
+    const user = this.state.findUserById(session.userId);
+    if (!user) return undefined;
+    // Write the idle timer at most once a minute: a page polling every 5 s should not write every time.
+    if (now - session.lastSeenAt > 60_000) this.state.touchSession(tokenHash, now);
+    return { user, session };
+  }
+
+  signOut(sessionToken: string): void {
+    this.state.deleteSession(sha256Hex(sessionToken));
+  }
+
+  async changePassword(user: User, current: string, next: string): Promise<string | undefined> {
+    if (!(await verifyPassword(user.passwordHash, current))) return 'current password is wrong';
+    const problem = passwordPolicyProblem(next, user.username);
+    if (problem) return problem;
+    if (current === next) return 'new password must differ from the current one';
+    this.state.updatePassword(user.id, await hashPassword(next), false);
+    return undefined;
+  }
+
+  /** Creates an intake source; returns it with its token, which is never retrievable again. */
+  createSource(input: Pick<Source, 'name' | 'kind' | 'sourceType'>, now: number): { source: Source; token: string } {
+    const token = generateSecret('vgi_');
+    const source: Source = { id: randomUUID(), ...input, tokenHash: sha256Hex(token), createdAt: now };
+    this.state.createSource(source);
+    this.reloadTokens();
+    return { source, token };
+  }
+
+  /** Ensures a token-less source exists (syslog listeners, file ingest, demo data). */
+  ensureSource(input: Pick<Source, 'name' | 'kind' | 'sourceType'>, now: number): Source {
+    const existing = this.state.findSourceByName(input.name);
+    if (existing && !existing.revokedAt) return existing;
+    const source: Source = { id: randomUUID(), ...input, createdAt: now };
+    this.state.createSource(source);
+    return source;
+  }
+
+  revokeSource(id: string, now: number): void {
+    this.state.revokeSource(id, now);
+    this.reloadTokens();
+  }
+
+  authenticate(token: string): IntakeSource | undefined {
+    return this.tokenCache.get(sha256Hex(token));
+  }
+
+  private reloadTokens(): void {
+    const cache = new Map<string, IntakeSource>();
+    for (const s of this.state.listSources()) {
+      if (s.tokenHash && !s.revokedAt) cache.set(s.tokenHash, { id: s.id, name: s.name, kind: s.kind, sourceType: s.sourceType });
+    }
+    this.tokenCache = cache;
+  }
+}
