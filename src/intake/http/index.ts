@@ -3,6 +3,7 @@ import type { IntakeAuthenticator, IntakeSink } from '../intake-sink.ts';
 import { DEFAULT_HTTP_INTAKE_LIMITS, type HttpIntakeLimits } from './body.ts';
 import type { HttpIntakeDeps } from './common.ts';
 import { vigilIngestPlugin } from './vigil-ingest.ts';
+import { DEFAULT_HEC_OPTIONS, HEC_PREFIX, splunkHecPlugin, type HecOptions } from './splunk-hec.ts';
 
 export { DEFAULT_HTTP_INTAKE_LIMITS, type HttpIntakeLimits } from './body.ts';
 
@@ -12,6 +13,8 @@ export interface HttpIntakeOptions {
   auth: IntakeAuthenticator;
   /** Overrides of {@link DEFAULT_HTTP_INTAKE_LIMITS}. */
   limits?: Partial<HttpIntakeLimits>;
+  /** Splunk HEC indexer-acknowledgement settings. */
+  hec?: Partial<HecOptions>;
   /** Clock for `receivedAt` (tests). */
   now?: () => number;
 }
@@ -20,6 +23,7 @@ export interface HttpIntakeOptions {
  * Registers every HTTP intake protocol on `app`, each in its own encapsulated context with its own
  * raw-body content-type parser, so the root app's JSON parser (used by the rest of the API) is untouched:
  * - `POST /api/v1/ingest` (Vigil JSON / NDJSON / text),
+ * - Splunk HEC under `/services/collector`,
  */
 export async function registerHttpIntake(app: FastifyInstance, options: HttpIntakeOptions): Promise<void> {
   const deps: HttpIntakeDeps = {
@@ -29,4 +33,5 @@ export async function registerHttpIntake(app: FastifyInstance, options: HttpInta
     now: options.now ?? Date.now,
   };
   await app.register(vigilIngestPlugin, deps);
+  await app.register(splunkHecPlugin, { ...deps, hec: { ...DEFAULT_HEC_OPTIONS, ...options.hec }, prefix: HEC_PREFIX });
 }

@@ -30,6 +30,10 @@ export class MemorySink implements IntakeSink {
   isStored(seq: number): boolean {
     return seq <= this.storedUpTo;
   }
+  /** Sequence number the next submitted record gets. */
+  get nextSequence(): number {
+    return this.nextSeq;
+  }
   storeAll(): void {
     this.storedUpTo = this.nextSeq - 1;
   }
