@@ -1,0 +1,398 @@
+import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type {
+  EventQuery, EventStore, EventStoreCapabilities, EventStoreStats, RetentionPolicy, StoredEvent,
+} from '../event-store.ts';
+import { resolveDuckDbOptions, type DuckDbEventStoreOptions, type ResolvedDuckDbOptions } from './duckdb-config.ts';
+import { compileEventQuery, type PartitionInfo } from './duckdb-query.ts';
+import { appendEventRow, decodeEventRow, validateBatch } from './duckdb-rows.ts';
+import { CREATE_META_SQL, SCHEMA_VERSION, createPartitionSql, dayOf, dayStart, partitionTable } from './duckdb-schema.ts';
+import { SerialQueue } from './serial-queue.ts';
+import {
+  StoreClosedError, StoreQueryError, StoreWriteError, classifyFailure, firstLine, isFatal,
+} from './store-errors.ts';
+
+export type { DuckDbEventStoreOptions } from './duckdb-config.ts';
+
+const DB_FILE = 'events.duckdb';
+const MS_PER_DAY = 86_400_000;
+
+interface Handles {
+  instance: DuckDBInstance;
+  writer: DuckDBConnection;
+  reader: DuckDBConnection;
+}
+
+/**
+ * Opens (creating if needed) the embedded event store in `options.dir`. Throws {@link StoreWriteError}
+ * with a clear message when the directory or database cannot be opened (permissions, disk full, the
+ * file locked by another Vigil process, a database from a newer version).
+ */
+export async function openDuckDbEventStore(options: DuckDbEventStoreOptions): Promise<EventStore> {
+  const resolved = resolveDuckDbOptions(options);
+  const store = new DuckDbEventStore(resolved);
+  await store.open();
+  return store;
+}
+
+/**
+ * The DuckDB {@link EventStore}: day tables, a catalog, and a meta row holding the last stored seq,
+ * all updated in one transaction per batch. Writes and retention run one at a time on the writer
+ * connection; queries run on a second connection and see committed data only (DuckDB MVCC), so a long
+ * search does not stall ingest.
+ */
+class DuckDbEventStore implements EventStore {
+  readonly capabilities: EventStoreCapabilities = { local: true };
+  private readonly options: ResolvedDuckDbOptions;
+  private readonly file: string;
+  private handles: Handles | undefined;
+  /** Set after a fatal DuckDB error: the instance must be reopened before its next use. */
+  private broken: unknown;
+  private closed = false;
+  private lastSeqValue = 0;
+  private readonly partitions = new Map<number, PartitionInfo>();
+  private readonly writes = new SerialQueue();
+  private readonly reads = new SerialQueue();
+
+  constructor(options: ResolvedDuckDbOptions) {
+    this.options = options;
+    this.file = join(options.dir, DB_FILE);
+  }
+
+  async open(): Promise<void> {
+    try {
+      await mkdir(this.options.dir, { recursive: true });
+    } catch (err) {
+      throw new StoreWriteError(`cannot create event store directory ${this.options.dir}: ${firstLine(err)}`, classifyFailure(err), { cause: err });
+    }
+    await this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    const config: Record<string, string> = {
+      memory_limit: this.options.memoryLimit,
+      checkpoint_threshold: this.options.checkpointThreshold,
+    };
+    if (this.options.threads !== undefined) config.threads = String(this.options.threads);
+    let instance: DuckDBInstance | undefined;
+    try {
+      instance = await DuckDBInstance.create(this.file, config);
+      const writer = await instance.connect();
+      const reader = await instance.connect();
+      this.handles = { instance, writer, reader };
+      await this.migrate(writer);
+      await this.loadCatalog(writer);
+      this.broken = undefined;
+    } catch (err) {
+      if (this.handles) this.release();
+      else instance?.closeSync();
+      const failure = /lock/i.test(firstLine(err)) ? 'unavailable' : classifyFailure(err);
+      const hint = failure === 'disk-full' ? ' (the disk is full: free space, then restart or retry)' : '';
+      throw new StoreWriteError(`cannot open event store ${this.file}: ${firstLine(err)}${hint}`, failure, { cause: err });
+    }
+  }
+
+  private async migrate(conn: DuckDBConnection): Promise<void> {
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      for (const sql of CREATE_META_SQL) await conn.run(sql);
+      const version = await this.metaValue(conn, 'schema_version');
+      if (version === undefined) {
+        await conn.run("INSERT INTO store_meta VALUES ('schema_version', $v), ('last_seq', 0)", { v: SCHEMA_VERSION });
+      } else if (version > SCHEMA_VERSION) {
+        throw new Error(`the database has schema version ${version}, newer than this Vigil understands (${SCHEMA_VERSION}); upgrade Vigil`);
+      }
+      await conn.run('COMMIT');
+    } catch (err) {
+      await rollbackQuietly(conn);
+      throw err;
+    }
+  }
+
+  private async metaValue(conn: DuckDBConnection, key: string): Promise<number | undefined> {
+    const reader = await conn.runAndReadAll('SELECT value FROM store_meta WHERE key = $key', { key });
+    const value = reader.getRows()[0]?.[0];
+    return value === undefined || value === null ? undefined : Number(value);
+  }
+
+  private async loadCatalog(conn: DuckDBConnection): Promise<void> {
+    this.lastSeqValue = (await this.metaValue(conn, 'last_seq')) ?? 0;
+    const reader = await conn.runAndReadAll('SELECT day, table_name, rows, min_ts, max_ts, raw_bytes FROM event_partitions');
+    this.partitions.clear();
+    for (const [day, table, rows, minTs, maxTs, rawBytes] of reader.getRows()) {
+      this.partitions.set(Number(day), {
+        day: Number(day), table: String(table), rows: Number(rows), minTs: Number(minTs), maxTs: Number(maxTs), rawBytes: Number(rawBytes),
+      });
+    }
+  }
+
+  private release(): void {
+    const handles = this.handles;
+    this.handles = undefined;
+    if (!handles) return;
+    for (const close of [() => handles.reader.closeSync(), () => handles.writer.closeSync(), () => handles.instance.closeSync()]) {
+      try {
+        close();
+      } catch {
+        // Closing an invalidated database can fail; the handles are dropped either way.
+      }
+    }
+  }
+
+  /** Reopens after a fatal error (DuckDB refuses all work until restarted); runs on the write queue. */
+  private async ensureUsable(): Promise<Handles> {
+    // Work queued before close() still runs; close() releases the handles after it.
+    if (this.closed && !this.handles) throw new StoreClosedError('event store');
+    if (this.broken !== undefined || !this.handles) {
+      this.release();
+      await this.connect();
+    }
+    return this.handles!;
+  }
+
+  async append(events: StoredEvent[]): Promise<void> {
+    if (this.closed) throw new StoreClosedError('event store');
+    if (!Array.isArray(events)) throw new StoreWriteError('event store refused the batch: not an array', 'invalid-input');
+    validateBatch(events);
+    if (events.length === 0) return;
+    await this.writes.run(async () => {
+      const { writer } = await this.ensureUsable();
+      let start = 0;
+      while (start < events.length && events[start]!.seq <= this.lastSeqValue) start++;
+      if (start === events.length) return;
+      const fresh = start === 0 ? events : events.slice(start);
+      const changed = await this.writeBatch(writer, fresh);
+      for (const info of changed) this.partitions.set(info.day, info);
+      this.lastSeqValue = fresh[fresh.length - 1]!.seq;
+    });
+  }
+
+  /** Rows, catalog and last_seq in one transaction: all or nothing. Returns the new catalog entries. */
+  private async writeBatch(conn: DuckDBConnection, events: readonly StoredEvent[]): Promise<PartitionInfo[]> {
+    const groups = new Map<number, StoredEvent[]>();
+    for (const e of events) {
+      const day = dayOf(e.receivedAt);
+      const group = groups.get(day);
+      if (group) group.push(e);
+      else groups.set(day, [e]);
+    }
+    const changed: PartitionInfo[] = [];
+    let appender: DuckDBAppender | undefined;
+    await conn.run('BEGIN TRANSACTION').catch((err: unknown) => this.writeFailed(err, events.length));
+    try {
+      for (const [day, group] of groups) {
+        const known = this.partitions.get(day);
+        const table = known?.table ?? partitionTable(day);
+        if (!known) await conn.run(createPartitionSql(table));
+        // The appender writes into the open transaction: a rollback discards its rows too
+        // (verified by the mid-batch failure test).
+        appender = await conn.createAppender(table);
+        let rawBytes = 0;
+        let minTs = known?.minTs ?? Number.POSITIVE_INFINITY;
+        let maxTs = known?.maxTs ?? Number.NEGATIVE_INFINITY;
+        for (const e of group) {
+          rawBytes += appendEventRow(appender, e);
+          const ts = Math.round(e.timestamp);
+          if (ts < minTs) minTs = ts;
+          if (ts > maxTs) maxTs = ts;
+        }
+        appender.closeSync();
+        appender = undefined;
+        const info: PartitionInfo = {
+          day, table, rows: (known?.rows ?? 0) + group.length, minTs, maxTs, rawBytes: (known?.rawBytes ?? 0) + rawBytes,
+        };
+        const values = { day, table, rows: info.rows, minTs: info.minTs, maxTs: info.maxTs, rawBytes: info.rawBytes };
+        await conn.run(known
+          ? 'UPDATE event_partitions SET rows = $rows, min_ts = $minTs, max_ts = $maxTs, raw_bytes = $rawBytes WHERE day = $day AND table_name = $table'
+          : 'INSERT INTO event_partitions VALUES ($day, $table, $rows, $minTs, $maxTs, $rawBytes)', values);
+        changed.push(info);
+      }
+      await conn.run("UPDATE store_meta SET value = $seq WHERE key = 'last_seq'", { seq: events[events.length - 1]!.seq });
+      await this.options.hooks.beforeCommit?.();
+      await conn.run('COMMIT');
+    } catch (err) {
+      if (appender) {
+        try {
+          appender.clear();
+          appender.closeSync();
+        } catch {
+          // The transaction is rolled back below; a half-filled appender has nothing worth keeping.
+        }
+      }
+      await rollbackQuietly(conn);
+      this.writeFailed(err, events.length);
+    }
+    return changed;
+  }
+
+  private writeFailed(err: unknown, count: number): never {
+    if (err instanceof StoreWriteError) throw err;
+    const failure = classifyFailure(err);
+    const fatal = isFatal(err);
+    if (fatal) this.broken = err;
+    const what = fatal
+      ? `the database must be reopened (done automatically on the next call); lastSeq() tells which events are stored`
+      : `none of the ${count} events were stored`;
+    const hint = failure === 'disk-full' ? `disk full at ${this.options.dir}: free space or lower retention. ` : '';
+    throw new StoreWriteError(`event store write failed: ${hint}${firstLine(err)}; ${what}`, failure, { cause: err });
+  }
+
+  async lastSeq(): Promise<number> {
+    if (this.closed) throw new StoreClosedError('event store');
+    return this.writes.run(async () => {
+      await this.ensureUsable();
+      return this.lastSeqValue;
+    });
+  }
+
+  async query(query: EventQuery): Promise<StoredEvent[]> {
+    if (this.closed) throw new StoreClosedError('event store');
+    // Compiled up front so an invalid query fails fast, before waiting for the connection.
+    compileEventQuery(query, [], this.options.maxQueryLimit);
+    if (this.broken !== undefined) await this.writes.run(() => this.ensureUsable());
+    return this.reads.run(async () => {
+      // A partition dropped by retention between compiling and running fails with "does not exist";
+      // the second attempt compiles against the updated catalog.
+      for (let attempt = 1; ; attempt++) {
+        const compiled = compileEventQuery(query, [...this.partitions.values()], this.options.maxQueryLimit);
+        if (!compiled) return [];
+        const handles = this.handles;
+        if (!handles) throw new StoreQueryError('event store query failed: the database is not open', 'unavailable');
+        try {
+          const reader = await handles.reader.runAndReadAll(compiled.sql, compiled.params);
+          return reader.getRows().map(decodeEventRow);
+        } catch (err) {
+          if (attempt < 2 && /does not exist/i.test(firstLine(err))) continue;
+          if (isFatal(err)) this.broken = err;
+          throw new StoreQueryError(`event store query failed: ${firstLine(err)}`, classifyFailure(err), { cause: err });
+        }
+      }
+    });
+  }
+
+  async stats(): Promise<EventStoreStats> {
+    if (this.closed) throw new StoreClosedError('event store');
+    return this.writes.run(async () => {
+      const handles = await this.ensureUsable();
+      let events = 0;
+      let oldest: number | undefined;
+      let newest: number | undefined;
+      for (const p of this.partitions.values()) {
+        events += p.rows;
+        if (oldest === undefined || p.minTs < oldest) oldest = p.minTs;
+        if (newest === undefined || p.maxTs > newest) newest = p.maxTs;
+      }
+      const bytes = await this.usedBytes(handles.writer);
+      return { events, bytes, partitions: this.partitions.size, ...(oldest === undefined ? {} : { oldest, newest }) };
+    });
+  }
+
+  /**
+   * Bytes the store occupies: used database blocks plus the WAL. Not the file size: DuckDB never
+   * shrinks its file, it reuses the blocks that dropped partitions free (after a checkpoint).
+   */
+  private async usedBytes(conn: DuckDBConnection): Promise<number> {
+    const reader = await conn.runAndReadAll('SELECT used_blocks * block_size FROM pragma_database_size() WHERE database_name = current_database()');
+    const blocks = Number(reader.getRows()[0]?.[0] ?? 0);
+    let wal = 0;
+    try {
+      wal = (await stat(`${this.file}.wal`)).size;
+    } catch {
+      // No WAL file: everything is checkpointed.
+    }
+    return blocks + wal;
+  }
+
+  async enforceRetention(policy: RetentionPolicy, now: number): Promise<number> {
+    if (this.closed) throw new StoreClosedError('event store');
+    const { maxAgeDays, maxBytes } = policy ?? ({} as RetentionPolicy);
+    for (const [name, value] of [['maxAgeDays', maxAgeDays], ['maxBytes', maxBytes], ['now', now]] as const) {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        throw new StoreWriteError(`invalid retention policy: \`${name}\` must be a non-negative number`, 'invalid-input');
+      }
+    }
+    return this.writes.run(async () => {
+      const { writer } = await this.ensureUsable();
+      let removed = 0;
+      if (maxAgeDays > 0) {
+        // A day table goes once its *last* moment is older than the cutoff, so events are kept up to
+        // one day longer than asked rather than deleted early.
+        const cutoff = now - maxAgeDays * MS_PER_DAY;
+        const expired = [...this.partitions.values()].filter((p) => dayStart(p.day + 1) <= cutoff);
+        removed += await this.dropPartitions(writer, expired);
+      }
+      if (maxBytes > 0) removed += await this.enforceSize(writer, maxBytes);
+      return removed;
+    });
+  }
+
+  /**
+   * Drops the oldest days until the measured size fits. Per-day sizes are estimated by apportioning
+   * the measured total by each day's share of stored text (DuckDB shares blocks between tables and
+   * reports no per-table byte size), then the total is measured again after a checkpoint. The newest
+   * day — the one receiving events — is never dropped for size.
+   */
+  private async enforceSize(conn: DuckDBConnection, maxBytes: number): Promise<number> {
+    let removed = 0;
+    let measured = await this.usedBytes(conn);
+    for (let round = 0; round < 50 && measured > maxBytes; round++) {
+      const days = [...this.partitions.values()].sort((a, b) => a.day - b.day).slice(0, -1);
+      if (days.length === 0) break;
+      const totalRaw = [...this.partitions.values()].reduce((sum, p) => sum + p.rawBytes, 0) || 1;
+      const victims: PartitionInfo[] = [];
+      let estimate = measured;
+      for (const p of days) {
+        if (estimate <= maxBytes) break;
+        victims.push(p);
+        estimate -= (measured * p.rawBytes) / totalRaw;
+      }
+      removed += await this.dropPartitions(conn, victims);
+      const before = measured;
+      measured = await this.usedBytes(conn);
+      if (measured >= before && victims.length === days.length) break;
+    }
+    return removed;
+  }
+
+  /** Drops day tables and their catalog rows in one transaction, then checkpoints to free blocks. */
+  private async dropPartitions(conn: DuckDBConnection, victims: readonly PartitionInfo[]): Promise<number> {
+    if (victims.length === 0) return 0;
+    try {
+      await conn.run('BEGIN TRANSACTION');
+      for (const p of victims) {
+        await conn.run(`DROP TABLE IF EXISTS "${p.table}"`);
+        await conn.run('DELETE FROM event_partitions WHERE day = $day', { day: p.day });
+      }
+      await conn.run('COMMIT');
+    } catch (err) {
+      await rollbackQuietly(conn);
+      if (isFatal(err)) this.broken = err;
+      throw new StoreWriteError(`event store retention failed: ${firstLine(err)}`, classifyFailure(err), { cause: err });
+    }
+    for (const p of victims) this.partitions.delete(p.day);
+    try {
+      await conn.run('CHECKPOINT');
+    } catch (err) {
+      // Freed blocks are then reclaimed at the next automatic checkpoint; only a fatal error matters.
+      if (isFatal(err)) this.broken = err;
+    }
+    return victims.reduce((sum, p) => sum + p.rows, 0);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // Let queued work finish; new calls are refused from here on.
+    await Promise.allSettled([this.writes.run(async () => undefined), this.reads.run(async () => undefined)]);
+    this.release();
+  }
+}
+
+async function rollbackQuietly(conn: DuckDBConnection): Promise<void> {
+  try {
+    await conn.run('ROLLBACK');
+  } catch {
+    // "no transaction is active": DuckDB already rolled back the failed commit.
+  }
+}
