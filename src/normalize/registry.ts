@@ -1,4 +1,8 @@
 import type { SourceType } from './source-type.ts';
+import { auditdSourceType } from './auditd.ts';
+import { cefSourceType, leefSourceType } from './cef.ts';
+import { syslogSourceType } from './syslog.ts';
+import { apacheSourceType, nginxSourceType } from './web-access.ts';
 
 /**
  * Every source type Vigil ships, in auto-detection order: specific formats before generic ones.
@@ -6,6 +10,12 @@ import type { SourceType } from './source-type.ts';
  */
 export const SOURCE_TYPES: readonly SourceType[] = [
   // text formats (syslog envelopes dispatch their message to program parsers themselves)
+  auditdSourceType,
+  cefSourceType,
+  leefSourceType,
+  apacheSourceType,
+  nginxSourceType,
+  syslogSourceType,
   // json families
 ];
 
