@@ -3,6 +3,7 @@ import type { IntakeAuthenticator, IntakeSink } from '../intake-sink.ts';
 import { DEFAULT_HTTP_INTAKE_LIMITS, type HttpIntakeLimits } from './body.ts';
 import type { HttpIntakeDeps } from './common.ts';
 import { vigilIngestPlugin } from './vigil-ingest.ts';
+import { DEFAULT_ELASTIC_OPTIONS, ELASTIC_PREFIX, elasticPlugin, type ElasticOptions } from './elastic-bulk.ts';
 import { DEFAULT_HEC_OPTIONS, HEC_PREFIX, splunkHecPlugin, type HecOptions } from './splunk-hec.ts';
 
 export { DEFAULT_HTTP_INTAKE_LIMITS, type HttpIntakeLimits } from './body.ts';
@@ -15,6 +16,8 @@ export interface HttpIntakeOptions {
   limits?: Partial<HttpIntakeLimits>;
   /** Splunk HEC indexer-acknowledgement settings. */
   hec?: Partial<HecOptions>;
+  /** Elasticsearch compatibility settings. */
+  elastic?: Partial<ElasticOptions>;
   /** Clock for `receivedAt` (tests). */
   now?: () => number;
 }
@@ -24,6 +27,7 @@ export interface HttpIntakeOptions {
  * raw-body content-type parser, so the root app's JSON parser (used by the rest of the API) is untouched:
  * - `POST /api/v1/ingest` (Vigil JSON / NDJSON / text),
  * - Splunk HEC under `/services/collector`,
+ * - Elasticsearch `_bulk` and shipper probes under `/elastic`,
  */
 export async function registerHttpIntake(app: FastifyInstance, options: HttpIntakeOptions): Promise<void> {
   const deps: HttpIntakeDeps = {
@@ -34,4 +38,5 @@ export async function registerHttpIntake(app: FastifyInstance, options: HttpInta
   };
   await app.register(vigilIngestPlugin, deps);
   await app.register(splunkHecPlugin, { ...deps, hec: { ...DEFAULT_HEC_OPTIONS, ...options.hec }, prefix: HEC_PREFIX });
+  await app.register(elasticPlugin, { ...deps, elastic: { ...DEFAULT_ELASTIC_OPTIONS, ...options.elastic }, prefix: ELASTIC_PREFIX });
 }
