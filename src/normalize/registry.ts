@@ -3,6 +3,7 @@ import { auditdSourceType } from './auditd.ts';
 import { cefSourceType, leefSourceType } from './cef.ts';
 import { syslogSourceType } from './syslog.ts';
 import { apacheSourceType, nginxSourceType } from './web-access.ts';
+import { windowsSourceType } from './windows/windows.ts';
 
 /**
  * Every source type Vigil ships, in auto-detection order: specific formats before generic ones.
@@ -17,6 +18,7 @@ export const SOURCE_TYPES: readonly SourceType[] = [
   nginxSourceType,
   syslogSourceType,
   // json families
+  windowsSourceType,
 ];
 
 const byName = new Map(SOURCE_TYPES.map((t) => [t.name, t]));
