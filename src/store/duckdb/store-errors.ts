@@ -4,7 +4,12 @@
  */
 
 /** What went wrong, coarsely, so callers can decide whether to retry, alert or stop. */
-export type StoreFailure = 'disk-full' | 'io' | 'unavailable' | 'invalid-input' | 'internal';
+export type StoreFailure =
+  | 'disk-full' | 'io' | 'unavailable' | 'invalid-input' | 'internal'
+  /** A unique name or key is already taken (state store). */
+  | 'conflict'
+  /** The record to change does not exist (state store). */
+  | 'not-found';
 
 /** A write (append, retention) failed; nothing of the failed operation was stored. */
 export class StoreWriteError extends Error {
