@@ -1,0 +1,40 @@
+/** Inline SVG icons (stroke-based, 16px grid) so the console needs no icon font or network. */
+import type { ReactNode } from 'react';
+
+function Icon({ children, size = 16, className }: { children: ReactNode; size?: number; className?: string | undefined }) {
+  return (
+    <svg className={className ? `icon ${className}` : 'icon'} width={size} height={size} viewBox="0 0 16 16" fill="none"
+      stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
+      {children}
+    </svg>
+  );
+}
+
+type P = { size?: number; className?: string };
+
+export const IconOverview = (p: P) => <Icon {...p}><path d="M1.5 9h3l2-5 3 9 2-4h3" /></Icon>;
+export const IconSources = (p: P) => (
+  <Icon {...p}><ellipse cx="8" cy="3.5" rx="5.5" ry="2" /><path d="M2.5 3.5v9c0 1.1 2.5 2 5.5 2s5.5-.9 5.5-2v-9" /><path d="M2.5 8c0 1.1 2.5 2 5.5 2s5.5-.9 5.5-2" /></Icon>
+);
+export const IconEvents = (p: P) => <Icon {...p}><path d="M2 3.5h12M2 8h12M2 12.5h8" /></Icon>;
+export const IconChevron = (p: P) => <Icon {...p}><path d="m6 4 4 4-4 4" /></Icon>;
+export const IconCaretDown = (p: P) => <Icon {...p}><path d="m4.5 6.5 3.5 3.5 3.5-3.5" /></Icon>;
+export const IconUser = (p: P) => <Icon {...p}><circle cx="8" cy="5.5" r="2.75" /><path d="M2.5 14c.7-2.6 2.9-4 5.5-4s4.8 1.4 5.5 4" /></Icon>;
+export const IconCopy = (p: P) => <Icon {...p}><rect x="5.5" y="5.5" width="8" height="8" rx="1.5" /><path d="M10.5 5.5v-2a1 1 0 0 0-1-1h-6a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h2" /></Icon>;
+export const IconCheck = (p: P) => <Icon {...p}><path d="m3 8.5 3 3 7-7" /></Icon>;
+export const IconWarning = (p: P) => <Icon {...p}><path d="M8 2 1.5 13.5h13L8 2z" /><path d="M8 6.5v3M8 11.7v.1" /></Icon>;
+export const IconRefresh = (p: P) => <Icon {...p}><path d="M13.5 8a5.5 5.5 0 1 1-1.6-3.9" /><path d="M13.5 2.5v3h-3" /></Icon>;
+export const IconPlus = (p: P) => <Icon {...p}><path d="M8 3v10M3 8h10" /></Icon>;
+export const IconClose = (p: P) => <Icon {...p}><path d="m4 4 8 8M12 4l-8 8" /></Icon>;
+export const IconFilter = (p: P) => <Icon {...p}><path d="M2 3h12l-4.5 5.5V13l-3-1.5v-3L2 3z" /></Icon>;
+export const IconClock = (p: P) => <Icon {...p}><circle cx="8" cy="8" r="6" /><path d="M8 4.5V8l2.5 1.5" /></Icon>;
+
+/** The Vigil mark: a shield with a "V". */
+export function Logo({ size = 22 }: { size?: number }) {
+  return (
+    <svg width={size} height={size} viewBox="0 0 32 32" aria-hidden="true" focusable="false" className="logo-mark">
+      <path d="M16 2 4 6.5v8.2c0 7.3 5 13.4 12 15.3 7-1.9 12-8 12-15.3V6.5L16 2z" fill="var(--logo-fill)" stroke="var(--accent)" strokeWidth="2" />
+      <path d="M9.5 12.5 16 23l6.5-10.5" fill="none" stroke="var(--accent)" strokeWidth="2.6" strokeLinecap="round" strokeLinejoin="round" />
+    </svg>
+  );
+}

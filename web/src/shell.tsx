@@ -1,0 +1,72 @@
+/** The signed-in console: top bar, navigation and the current page. */
+import { useState } from 'react';
+import { logout } from './api/client.ts';
+import type { User } from './api/types.ts';
+import { IconEvents, IconOverview, IconSources, Logo } from './components/icons.tsx';
+import { Link } from './components/link.tsx';
+import { Modal } from './components/modal.tsx';
+import { UserMenu } from './components/user-menu.tsx';
+import { useLocation } from './lib/router.ts';
+import { EventsPage } from './pages/events-page.tsx';
+import { NotFoundPage } from './pages/not-found-page.tsx';
+import { OverviewPage } from './pages/overview-page.tsx';
+import { PasswordForm } from './pages/password-form.tsx';
+import { SourcesPage } from './pages/sources-page.tsx';
+
+const NAV = [
+  { to: '/', label: 'Overview', icon: IconOverview },
+  { to: '/sources', label: 'Sources', icon: IconSources },
+  { to: '/events', label: 'Events', icon: IconEvents },
+] as const;
+
+function page(path: string, search: string) {
+  switch (path) {
+    case '/':
+    case '/overview':
+      return <OverviewPage />;
+    case '/sources':
+      return <SourcesPage />;
+    case '/events':
+      return <EventsPage search={search} />;
+    default:
+      return <NotFoundPage path={path} />;
+  }
+}
+
+/** The application frame around the pages. */
+export function Shell({ user, onSignedOut }: { user: User; onSignedOut(): void }) {
+  const { path, search } = useLocation();
+  const [changing, setChanging] = useState(false);
+  const [passwordChanged, setPasswordChanged] = useState(false);
+  const current = path === '/overview' ? '/' : path;
+
+  const signOut = (): void => {
+    // Even if the request fails, the user asked to leave: drop the local session view.
+    void logout().catch(() => undefined).finally(onSignedOut);
+  };
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <Link to="/" className="brand"><Logo /><span className="brand-name">Vigil</span></Link>
+        <div className="topbar-spacer" />
+        {passwordChanged && <span className="topbar-note" role="status">Password changed</span>}
+        <UserMenu user={user} onChangePassword={() => { setPasswordChanged(false); setChanging(true); }} onSignOut={signOut} />
+      </header>
+      <nav className="sidenav" aria-label="Main">
+        {NAV.map(({ to, label, icon: Icon }) => (
+          <Link key={to} to={to} className={current === to ? 'nav-item nav-item-active' : 'nav-item'} current={current === to}>
+            <Icon /><span>{label}</span>
+          </Link>
+        ))}
+      </nav>
+      <main className="content">{page(path, search)}</main>
+      {changing && (
+        <Modal title="Change password" onClose={() => setChanging(false)}>
+          <PasswordForm username={user.username} submitLabel="Change password" onChanged={() => { setChanging(false); setPasswordChanged(true); }}
+            extraActions={<button type="button" className="button button-ghost" onClick={() => setChanging(false)}>Cancel</button>} />
+        </Modal>
+      )}
+    </div>
+  );
+}
