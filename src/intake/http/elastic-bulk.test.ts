@@ -130,7 +130,7 @@ describe('Elasticsearch compatibility with @elastic/elasticsearch', () => {
     expect(err).toBeInstanceOf(errors.ResponseError);
     const meta = (err as errors.ResponseError).meta;
     expect(meta.statusCode).toBe(429);
-    expect(meta.headers['retry-after']).toBe('4');
+    expect(meta.headers?.['retry-after']).toBe('4');
     expect((meta.body as { error: { type: string } }).error.type).toBe('es_rejected_execution_exception');
     expect(srv.sink.records).toHaveLength(0);
   });
