@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -265,6 +265,20 @@ describe('readPaths: progress and control', () => {
     expect(last.progress.bytesRead).toBe(last.progress.bytesTotal);
     const sizes = batches.map((b) => b.records.length);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(1);
+  });
+
+  it('cleans up when the consumer stops early, even inside a spooled nested zip', async () => {
+    const spools = async () => (await readdir(tmpdir())).filter((n) => n.startsWith('vigil-zip-')).length;
+    const before = await spools();
+    let brokeInside = false;
+    for await (const batch of readPaths([p('bundle.tar.gz')], { sourceName: 's', sourceType: 'auto', maxRecordBytes: 1024, batchRecords: 1 })) {
+      if (batch.records[0]?.meta?.file?.includes('nested.zip!')) {
+        brokeInside = true;
+        break;
+      }
+    }
+    expect(brokeInside).toBe(true);
+    expect(await spools()).toBe(before);
   });
 
   it('stops with the abort reason when the signal fires', async () => {

@@ -71,6 +71,9 @@ export class JsonSplitter {
     }
     if (this.#capturing) this.#captureStart = 0;
     const n = chunk.length;
+    let quoteAt = -1;
+    let backslashAt = -1;
+    let newlineAt = indexOrEnd(chunk, 0x0a, 0);
     for (let i = 0; i < n; i++) {
       const b = chunk[i]!;
       if (this.#inString) {
@@ -78,14 +81,17 @@ export class JsonSplitter {
           this.#probeKeyByte(b);
         } else if (!this.#escape) {
           // Skip ahead to the next quote or backslash: string bodies are most of the bytes.
-          const q = chunk.indexOf(0x22, i);
-          const e = chunk.indexOf(0x5c, i);
-          const next = q === -1 ? e : e === -1 ? q : Math.min(q, e);
-          if (next === -1) {
-            this.#countLines(chunk, i, n);
-            break;
+          // Next-occurrence positions are cached per chunk: searching afresh for every string would
+          // rescan to the chunk's end whenever a byte is absent, making each chunk quadratic.
+          if (quoteAt < i) quoteAt = indexOrEnd(chunk, 0x22, i);
+          if (backslashAt < i) backslashAt = indexOrEnd(chunk, 0x5c, i);
+          const next = Math.min(quoteAt, backslashAt);
+          // Raw line breaks are invalid inside JSON strings but still count for line numbers.
+          while (newlineAt < next) {
+            if (newlineAt >= i) this.#line++;
+            newlineAt = indexOrEnd(chunk, 0x0a, newlineAt + 1);
           }
-          this.#countLines(chunk, i, next);
+          if (next === n) break;
           i = next;
         }
         const c = chunk[i]!;
@@ -188,10 +194,6 @@ export class JsonSplitter {
     this.#keyLen++;
   }
 
-  #countLines(chunk: Uint8Array, from: number, to: number): void {
-    for (let j = chunk.indexOf(0x0a, from); j !== -1 && j < to; j = chunk.indexOf(0x0a, j + 1)) this.#line++;
-  }
-
   #startCapture(at: number, kind: number): void {
     this.#capturing = true;
     this.#captureKind = kind;
@@ -240,6 +242,11 @@ export class JsonSplitter {
     this.#lines.push(chunk.subarray(from));
     return true;
   }
+}
+
+function indexOrEnd(chunk: Uint8Array, byte: number, from: number): number {
+  const at = chunk.indexOf(byte, from);
+  return at === -1 ? chunk.length : at;
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {

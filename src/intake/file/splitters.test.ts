@@ -147,8 +147,11 @@ describe('JsonSplitter', () => {
     fc.assert(
       fc.property(fc.array(value, { maxLength: 8 }), fc.boolean(), fc.array(fc.nat(2000), { maxLength: 8 }), (items, pretty, cuts) => {
         const text = pretty ? JSON.stringify(items, null, 2) : JSON.stringify(items);
-        const got = splitJson(text, 1 << 20, cuts).values.map(([, v]) => JSON.parse(v));
-        expect(got).toEqual(JSON.parse(text));
+        const values = splitJson(text, 1 << 20, cuts).values;
+        expect(values.map(([, v]) => JSON.parse(v))).toEqual(JSON.parse(text));
+        // Each record's line number is the line its text starts on.
+        const lines = text.split('\n');
+        for (const [line, v] of values) expect(lines[line - 1]).toContain(v.split('\n')[0]);
       }),
     );
   });
