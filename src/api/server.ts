@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { AuthService } from '../auth/auth-service.ts';
@@ -56,7 +56,8 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: deps.maxBodyBytes,
     trustProxy: false,
-    disableRequestLogging: true,
+    // Intake handles thousands of requests a second; per-request info logs would drown everything else.
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   });
 

@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -81,7 +82,7 @@ export async function startVigil(options: StartOptions): Promise<RunningVigil> {
   ];
   for (const timer of timers) timer.unref();
 
-  const address = server.addresses()[0]!;
+  const address = server.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
   return {

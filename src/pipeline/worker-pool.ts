@@ -70,7 +70,6 @@ export class NormalizeWorkerPool {
     worker.on('exit', (code) => {
       if (code !== 0) fail(new Error(`normalize worker exited with code ${code}`));
     });
-    worker.unref();
     return entry;
   }
 }

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../../config/load-config.ts';
 import { readPaths, type FileBatch } from '../../intake/file/file-reader.ts';
 import { BackpressureError } from '../../intake/intake-sink.ts';
 import { createLogger } from '../../ops/logger.ts';
-import { formatSummary, ProgressReporter } from '../progress.ts';
+import { formatSummary, ProgressDisplay } from '../progress.ts';
 import { parseOptions, type Command } from '../command.ts';
 
 const HELP = `Usage: vigil ingest [options] PATH...
@@ -104,18 +104,23 @@ async function ingestVia(
   settle: () => Promise<void> = async () => {},
 ): Promise<number> {
   const started = performance.now();
-  const progress = new ProgressReporter(process.stderr);
+  const progress = new ProgressDisplay({ stream: process.stderr });
   let last: FileBatch | undefined;
   let delivered = 0;
   try {
     for await (const batch of batches) {
       last = batch;
-      for (const issue of batch.issues) if (issue.kind !== 'skipped') progress.note(`${issue.kind}: ${issue.file}${issue.line ? `:${issue.line}` : ''}: ${issue.reason}`);
+      if (batch.issues.length > 0) {
+        progress.finish();
+        for (const issue of batch.issues) {
+          process.stderr.write(`${issue.kind}: ${issue.file}${issue.line ? `:${issue.line}` : ''}: ${issue.reason}\n`);
+        }
+      }
       if (batch.records.length > 0) {
         await deliver(batch.records);
         delivered += batch.records.length;
       }
-      progress.update(batch.progress, delivered);
+      progress.update({ ...batch.progress, records: delivered });
     }
     await settle();
   } catch (err) {
@@ -127,7 +132,11 @@ async function ingestVia(
   const counts = last?.counts;
   const rejected = counts?.rejected ?? 0;
   const errors = counts?.errors ?? 0;
-  process.stderr.write(`${formatSummary({ read: delivered + rejected, stored: delivered, rejected, errors, seconds: (performance.now() - started) / 1000 })}\n`);
+  const summary = formatSummary({
+    read: delivered + rejected, stored: delivered, rejected, errors, warnings: counts?.warnings, skipped: counts?.skipped,
+    invalidUtf8: counts?.invalidUtf8, seconds: (performance.now() - started) / 1000,
+  });
+  process.stderr.write(`${summary.join('\n')}\n`);
   return rejected > 0 || errors > 0 ? 1 : 0;
 }
 
