@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -85,6 +85,16 @@ beforeAll(async () => {
   await writeFile(p('tarsrc/sub/t2.json'), '[{"t":2}]');
   await writeFile(p('tarsrc/nested.zip'), zipSync({ 'n.log': strToU8('n1\nn2\n') }));
   await tarCreate({ gzip: true, file: p('bundle.tar.gz'), cwd: p('tarsrc') }, ['t1.log', 'sub', 'nested.zip']);
+
+  const zipBytes = await readFile(p('multi.zip'));
+  await writeFile(p('cut.zip'), zipBytes.subarray(0, zipBytes.length - 40));
+  await writeFile(p('three-deep.zip'), zipSync({ 'level1.zip': zipSync({ 'level2.zip': zipSync({ 'x.log': strToU8('too deep\n') }), 'ok.log': strToU8('ok\n') }) }));
+  await writeFile(p('garbage.tar'), Buffer.alloc(3000, 0x41));
+  // A tar.gz cut in the middle of its only member's data.
+  await writeFile(p('tarsrc2.log'), Array.from({ length: 3000 }, (_, i) => `event ${i} ${'w'.repeat(40)}`).join('\n'));
+  await tarCreate({ gzip: true, file: p('cut-src.tar.gz'), cwd: dir }, ['tarsrc2.log']);
+  const tgzBytes = await readFile(p('cut-src.tar.gz'));
+  await writeFile(p('cut.tar.gz'), tgzBytes.subarray(0, Math.floor(tgzBytes.length / 2)));
 
   await mkdir(p('tree/b/c'), { recursive: true });
   await mkdir(p('tree/.git'), { recursive: true });
@@ -222,6 +232,41 @@ describe('readPaths: zip', () => {
     expect(texts(records)).toEqual(['fine']);
     expect(issues.filter((i) => i.kind === 'error').map((i) => i.file)).toEqual([`${p('damaged.zip')}!bad.log`]);
     expect(issues.find((i) => i.kind === 'error')!.reason).toMatch(/corrupt|CRC/);
+  });
+});
+
+describe('readPaths: damaged and deep archives', () => {
+  it('reports a truncated zip', async () => {
+    const { records, issues } = await read([p('cut.zip')]);
+    expect(records).toEqual([]);
+    expect(issues).toEqual([{ kind: 'error', file: p('cut.zip'), reason: expect.stringMatching(/truncated/) }]);
+  });
+
+  it('reads one nested archive level and skips deeper ones, saying so', async () => {
+    const { records, issues } = await read([p('three-deep.zip')]);
+    expect(texts(records)).toEqual(['ok']);
+    expect(issues).toEqual([
+      { kind: 'skipped', file: `${p('three-deep.zip')}!level1.zip!level2.zip`, reason: 'archive nested more than one level deep' },
+    ]);
+  });
+
+  it('reports a .tar that is not a tar archive', async () => {
+    const { records, issues, last } = await read([p('garbage.tar')]);
+    expect(records).toEqual([]);
+    expect(issues.length).toBeGreaterThan(0);
+    expect(issues.every((i) => i.kind === 'error' && i.file === p('garbage.tar'))).toBe(true);
+    expect(last.counts.errors).toBeGreaterThan(0);
+  });
+
+  it('keeps the lines of a tar.gz cut inside a member, rejects the cut line, reports the archive', async () => {
+    const { records, issues } = await read([p('cut.tar.gz')]);
+    expect(records.length).toBeGreaterThan(10);
+    expect(records.length).toBeLessThan(3000);
+    records.forEach((r, i) => expect(r.text).toBe(`event ${i} ${'w'.repeat(40)}`));
+    expect(issues).toEqual([
+      { kind: 'rejected', file: `${p('cut.tar.gz')}!tarsrc2.log`, line: records.length + 1, reason: expect.stringMatching(/cut off/) },
+      { kind: 'error', file: p('cut.tar.gz'), reason: 'gzip data is truncated (unexpected end of file)' },
+    ]);
   });
 });
 

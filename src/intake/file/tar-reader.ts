@@ -22,8 +22,8 @@ const MAX_WARNINGS = 10;
 
 /**
  * Yields the regular-file members of a tar stream. Non-file members (directories, links, devices) are
- * passed over; `onWarning` receives the parser's complaints about damaged data (at most ten, then a
- * note that the rest were suppressed). An error of the input stream (e.g. truncated gzip) ends the
+ * passed over; `onWarning` receives the parser's complaints about damaged data when the archive is
+ * done (each distinct one once, with a count; at most ten distinct ones). An error of the input stream (e.g. truncated gzip) ends the
  * current member's data with that error and is rethrown, unless it comes after the end-of-archive
  * marker: then every member was read, and it goes to `onErrorAfterEnd` instead.
  */
@@ -41,7 +41,6 @@ export async function* tarMembers(
   let failure: unknown;
   let current: ReadEntry | undefined;
   let stopped = false;
-  let warnings = 0;
   let sawEnd = false;
   const notify = (): void => {
     const w = wake;
@@ -53,11 +52,12 @@ export async function* tarMembers(
     queue.push(entry);
     notify();
   });
+  // Damage repeats per 512-byte block; each distinct complaint is reported once, with its count.
+  const warnings = new Map<string, number>();
   parser.on('warn', (code: string, message: string, data: { entry?: ReadEntry }) => {
     if (data?.entry && code === 'TAR_BAD_ARCHIVE') truncated.add(data.entry);
-    warnings++;
-    if (warnings <= MAX_WARNINGS) onWarning(`${message} (${code})`);
-    else if (warnings === MAX_WARNINGS + 1) onWarning('further tar warnings suppressed');
+    const text = `${message} (${code})`;
+    if (warnings.has(text) || warnings.size < MAX_WARNINGS) warnings.set(text, (warnings.get(text) ?? 0) + 1);
   });
   parser.on('error', (err: Error) => fail(err));
   // The end-of-archive marker (two zero blocks): what follows is padding, nothing can be lost there.
@@ -122,5 +122,6 @@ export async function* tarMembers(
     drained?.();
     current?.resume();
     await pump;
+    for (const [text, count] of warnings) onWarning(count > 1 ? `${text}, ${count} times` : text);
   }
 }
