@@ -184,7 +184,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web console in Chromium (needs /usr/bin/
       await page.getByRole('button', { name: 'Refresh' }).click();
       await page.getByTestId('events-count').waitFor();
       return page.getByTestId('events-count').textContent();
-    }, { timeout: 30_000, intervals: [500] }).toMatch(/^3 events/);
+    }, { timeout: 30_000, interval: 500 }).toMatch(/^3 events/);
 
     const row = page.locator('.events-table tbody tr', { hasText: 'hello from the browser test' });
     await row.click();
