@@ -1,0 +1,86 @@
+/**
+ * DuckDB event store throughput: `npm run bench -- store-append [events] [batchSize]`.
+ * Appends synthetic Windows-like events (~20 ECS fields, ~1 KB original) in batches, as the pipeline
+ * does, and prints events/s, MB on disk per million events and a few query latencies.
+ */
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { StoredEvent } from '../src/store/event-store.ts';
+import { openDuckDbEventStore } from '../src/store/duckdb/duckdb-event-store.ts';
+
+const total = Number(process.argv[2] ?? 500_000);
+const batchSize = Number(process.argv[3] ?? 5_000);
+const T0 = Date.UTC(2026, 10, 23);
+const hosts = Array.from({ length: 50 }, (_, i) => `ws-${String(i).padStart(3, '0')}`);
+const users = Array.from({ length: 200 }, (_, i) => `user${i}`);
+const images = ['cmd.exe', 'powershell.exe', 'svchost.exe', 'chrome.exe', 'explorer.exe', 'rundll32.exe'];
+
+function event(seq: number): StoredEvent {
+  const timestamp = T0 + seq * 3;
+  const host = hosts[seq % hosts.length]!;
+  const user = users[(seq * 7) % users.length]!;
+  const image = images[seq % images.length]!;
+  const commandLine = `C:\\Windows\\System32\\${image} /c "echo ${seq.toString(36)} && whoami /all"`;
+  const raw = {
+    EventID: 4688, Channel: 'Security', Hostname: `${host}.corp.example.com`, TimeCreated: new Date(timestamp).toISOString(),
+    SubjectUserName: user, SubjectDomainName: 'CORP', NewProcessName: `C:\\Windows\\System32\\${image}`, NewProcessId: `0x${(seq % 65536).toString(16)}`,
+    CommandLine: commandLine, ParentProcessName: 'C:\\Windows\\explorer.exe', TokenElevationType: '%%1938', MandatoryLabel: 'S-1-16-8192',
+    Message: `A new process has been created.\r\n\r\nCreator Subject:\r\n\tSecurity ID:\t\tS-1-5-21-1004336348-1177238915-682003330-${1000 + (seq % 200)}\r\n\tAccount Name:\t\t${user}`,
+  };
+  return {
+    seq, timestamp, receivedAt: timestamp + 50, source: 'winlog', sourceType: 'windows',
+    original: JSON.stringify(raw),
+    fields: {
+      '@timestamp': new Date(timestamp).toISOString(), 'event.code': '4688', 'event.category': ['process'], 'event.type': ['start'],
+      'event.action': 'created-process', 'event.outcome': 'success', 'event.module': 'windows', 'host.name': host,
+      'user.name': user, 'user.domain': 'CORP', 'process.name': image, 'process.pid': seq % 65536,
+      'process.executable': raw.NewProcessName, 'process.command_line': commandLine, 'process.parent.executable': raw.ParentProcessName,
+      'process.parent.name': 'explorer.exe', 'winlog.channel': 'Security', 'winlog.event_id': 4688, 'winlog.computer_name': raw.Hostname,
+      'winlog.event_data.TokenElevationType': '%%1938', 'winlog.event_data.MandatoryLabel': 'S-1-16-8192', message: raw.Message,
+    },
+  };
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'vigil-bench-store-'));
+try {
+  const batches: StoredEvent[][] = [];
+  for (let seq = 1; seq <= total; seq += batchSize) {
+    batches.push(Array.from({ length: Math.min(batchSize, total - seq + 1) }, (_, i) => event(seq + i)));
+  }
+  const originalBytes = batches.flat().reduce((sum, e) => sum + e.original.length, 0);
+  let store = await openDuckDbEventStore({ dir });
+  const started = performance.now();
+  let slowest = 0;
+  for (const batch of batches) {
+    const t = performance.now();
+    await store.append(batch);
+    slowest = Math.max(slowest, performance.now() - t);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const closeStart = performance.now();
+  await store.close();
+  const closeSeconds = (performance.now() - closeStart) / 1000;
+  const file = (await stat(join(dir, 'events.duckdb'))).size;
+  store = await openDuckDbEventStore({ dir });
+  const stats = await store.stats();
+  const timeQuery = async (label: string, run: () => Promise<unknown[]>) => {
+    await run();
+    const t = performance.now();
+    const rows = await run();
+    console.log(`  query ${label.padEnd(38)} ${(performance.now() - t).toFixed(1).padStart(8)} ms  (${rows.length} rows)`);
+  };
+  console.log(`store-append: ${total.toLocaleString()} events in batches of ${batchSize.toLocaleString()} (avg original ${(originalBytes / total).toFixed(0)} B)`);
+  console.log(`  append throughput             ${Math.round(total / seconds).toLocaleString().padStart(10)} events/s  (${seconds.toFixed(2)} s, slowest batch ${slowest.toFixed(0)} ms)`);
+  console.log(`  close (final checkpoint)      ${closeSeconds.toFixed(2).padStart(10)} s`);
+  console.log(`  database file                 ${(file / 1e6).toFixed(1).padStart(10)} MB = ${((file / 1e6) * (1e6 / total)).toFixed(0)} MB per million events`);
+  console.log(`  used bytes (stats)            ${(stats.bytes / 1e6).toFixed(1).padStart(10)} MB, ${stats.events.toLocaleString()} events, ${stats.partitions} partition(s)`);
+  await timeQuery('latest 100', () => store.query({ limit: 100 }));
+  await timeQuery('host.name = ws-007 (promoted)', () => store.query({ equals: { 'host.name': 'ws-007' }, limit: 100 }));
+  await timeQuery('user.domain = CORP (JSON field)', () => store.query({ equals: { 'user.domain': 'CORP' }, limit: 100 }));
+  await timeQuery('rare JSON value (full scan)', () => store.query({ equals: { 'process.pid': '12345' }, limit: 100 }));
+  await timeQuery('1-minute window', () => store.query({ from: T0 + 60_000, to: T0 + 120_000, limit: 10_000 }));
+  await store.close();
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
