@@ -72,7 +72,8 @@ export function parseTime(value: unknown): string | undefined {
   else if (typeof value === 'string' && value.length > 0 && value.length <= 64) {
     const c = value.charCodeAt(0);
     if (c >= 48 && c <= 57 && /^\d+(?:\.\d+)?$/.test(value)) ms = epochToMs(Number(value));
-    else ms = isoToMs(value) ?? looseToMs(value);
+    // ISO-shaped text is judged by the strict parser only: Date.parse would roll 30 February over.
+    else ms = c >= 48 && c <= 57 && value.charCodeAt(4) === 45 ? isoToMs(value) : looseToMs(value);
   }
   return ms !== undefined && ms >= MIN_MS && ms < MAX_MS ? new Date(ms).toISOString() : undefined;
 }
@@ -168,22 +169,29 @@ function isIpv4(value: string): boolean {
 
 function isIpv6(value: string): boolean {
   const zone = value.indexOf('%');
-  const addr = zone < 0 ? value : value.slice(0, zone);
+  let addr = zone < 0 ? value : value.slice(0, zone);
+  let groups = 0;
   const lastColon = addr.lastIndexOf(':');
-  const tail = addr.slice(lastColon + 1);
-  const head = tail.includes('.') ? addr.slice(0, lastColon + 1) : addr;
-  if (tail.includes('.') && !isIpv4(tail)) return false;
-  const groups = head.split(':');
-  const doubles = head.split('::').length - 1;
-  if (doubles > 1 || groups.length > 9) return false;
-  for (const g of groups) {
-    if (g.length > 4) return false;
-    for (let i = 0; i < g.length; i++) {
-      const c = g.charCodeAt(i) | 0x20;
-      if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  if (addr.indexOf('.', lastColon) >= 0) {
+    // An embedded IPv4 tail (::ffff:10.0.0.1) stands for two groups.
+    if (!isIpv4(addr.slice(lastColon + 1))) return false;
+    addr = `${addr.slice(0, lastColon + 1)}0`;
+    groups = 1;
+  }
+  const halves = addr.split('::');
+  if (halves.length > 2) return false;
+  for (const half of halves) {
+    if (half === '') continue;
+    for (const g of half.split(':')) {
+      if (g.length === 0 || g.length > 4) return false;
+      for (let i = 0; i < g.length; i++) {
+        const c = g.charCodeAt(i) | 0x20;
+        if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+      }
+      groups++;
     }
   }
-  return true;
+  return halves.length === 2 ? groups <= 7 : groups === 8;
 }
 
 /** An IP address as ECS wants it: validated, with an IPv4-mapped IPv6 prefix (`::ffff:`) removed. */

@@ -4,6 +4,14 @@ import { cefSourceType, leefSourceType } from './cef.ts';
 import { syslogSourceType } from './syslog.ts';
 import { apacheSourceType, nginxSourceType } from './web-access.ts';
 import { windowsSourceType } from './windows/windows.ts';
+import { cloudTrailSourceType } from './cloudtrail.ts';
+import { oktaSourceType } from './okta.ts';
+import { gitHubSourceType } from './github.ts';
+import { vaultSourceType } from './vault.ts';
+import { teleportSourceType } from './teleport.ts';
+import { suricataSourceType } from './suricata.ts';
+import { zeekSourceType } from './zeek.ts';
+import { genericJsonSourceType } from './generic-json.ts';
 
 /**
  * Every source type Vigil ships, in auto-detection order: specific formats before generic ones.
@@ -19,6 +27,14 @@ export const SOURCE_TYPES: readonly SourceType[] = [
   syslogSourceType,
   // json families
   windowsSourceType,
+  cloudTrailSourceType,
+  oktaSourceType,
+  gitHubSourceType,
+  vaultSourceType,
+  teleportSourceType,
+  suricataSourceType,
+  zeekSourceType,
+  genericJsonSourceType, // detects any object: must stay last
 ];
 
 const byName = new Map(SOURCE_TYPES.map((t) => [t.name, t]));

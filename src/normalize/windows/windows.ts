@@ -29,7 +29,9 @@ function normalizeWindows(record: Record<string, unknown>): EventFields {
       : shape === 'winlogbeat6' ? fromWinlogbeat6(record, out)
         : fromFlat(record, out);
 
-  put(out, '@timestamp', ev.time);
+  // A time that did not parse is dropped here (the record keeps it): the receive time stands in.
+  if (ev.time !== undefined) out['@timestamp'] = ev.time;
+  else delete out['@timestamp'];
   const code = codeOf(ev.eventId);
   out['event.code'] = code;
   out['winlog.event_id'] = code;
