@@ -22,6 +22,11 @@ export class ApiSession {
     return session;
   }
 
+  /** The `cookie` header this session sends, for tests that craft requests by hand. */
+  get cookieHeader(): string {
+    return this.cookie;
+  }
+
   async request(method: string, path: string, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = { 'x-vigil-csrf': '1' };
     if (this.cookie) headers.cookie = this.cookie;
