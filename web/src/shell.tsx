@@ -1,5 +1,5 @@
 /** The signed-in console: top bar, navigation and the current page. */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { logout } from './api/client.ts';
 import type { User } from './api/types.ts';
 import { IconEvents, IconOverview, IconSources, Logo } from './components/icons.tsx';
@@ -39,6 +39,12 @@ export function Shell({ user, onSignedOut }: { user: User; onSignedOut(): void }
   const [changing, setChanging] = useState(false);
   const [passwordChanged, setPasswordChanged] = useState(false);
   const current = path === '/overview' ? '/' : path;
+
+  useEffect(() => {
+    if (!passwordChanged) return;
+    const t = window.setTimeout(() => setPasswordChanged(false), 6000);
+    return () => window.clearTimeout(t);
+  }, [passwordChanged]);
 
   const signOut = (): void => {
     // Even if the request fails, the user asked to leave: drop the local session view.

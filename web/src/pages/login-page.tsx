@@ -12,7 +12,7 @@ function loginError(err: unknown): { message: string; retryAfter?: number } {
   if (err instanceof ApiError && err.status === 429) {
     const wait = err.retryAfterSeconds;
     return {
-      message: 'Too many failed sign-in attempts. Sign-in is paused for this account and address.',
+      message: 'Too many failed sign-in attempts. Sign-in is paused for a while.',
       ...(wait !== undefined ? { retryAfter: wait } : {}),
     };
   }

@@ -31,7 +31,7 @@ function Stats({ status, sources }: { status: Status; sources: Source[] }) {
   const { pipeline, events } = status;
   return (
     <div className="stats">
-      <Stat label="Ingest rate" value={`${formatRate(pipeline.eventsPerSecond)}/s`} detail="average over the last minute" />
+      <Stat label="Ingest rate" value={`${formatRate(pipeline.eventsPerSecond)}/s`} detail="last-minute average" />
       <Stat label="Events stored" value={formatCompact(events.total)} detail={`${formatInt(events.total)} events`} />
       <Stat label="Storage" value={formatBytes(events.bytes)}
         detail={events.oldest !== undefined ? <>oldest event <Timestamp ms={events.oldest} millis={false} dateOnly /></> : 'no events yet'} />

@@ -22,7 +22,12 @@ function eventsLink(s: Source): string {
   return `/events?${searchToUrl({ range: DEFAULT_RANGE, source: s.name, sourceType: '', filters: [] })}`;
 }
 
+const ERRORS_SHOWN = 5;
+
 function SourceDetails({ source }: { source: Source }) {
+  const [showAll, setShowAll] = useState(false);
+  const shown = showAll ? source.recentErrors : source.recentErrors.slice(0, ERRORS_SHOWN);
+  const hidden = source.recentErrors.length - shown.length;
   return (
     <div className="source-details">
       <dl className="facts">
@@ -40,7 +45,7 @@ function SourceDetails({ source }: { source: Source }) {
           <table className="table table-compact parse-errors">
             <thead><tr><th className="col-time">Time</th><th className="col-reason">Reason</th><th>Sample</th></tr></thead>
             <tbody>
-              {source.recentErrors.map((e, i) => (
+              {shown.map((e, i) => (
                 <tr key={i}>
                   <td className="nowrap"><Timestamp ms={e.at} /></td>
                   <td className="reason">{visibleText(truncate(e.reason, 500))}</td>
@@ -51,6 +56,11 @@ function SourceDetails({ source }: { source: Source }) {
             </tbody>
           </table>
         )}
+      {(hidden > 0 || showAll) && source.recentErrors.length > ERRORS_SHOWN && (
+        <button type="button" className="link-button more-button" onClick={() => setShowAll(!showAll)}>
+          {showAll ? 'Show fewer' : `Show ${hidden} more recent parse error${hidden === 1 ? '' : 's'}`}
+        </button>
+      )}
     </div>
   );
 }
