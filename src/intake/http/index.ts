@@ -3,6 +3,7 @@ import type { IntakeAuthenticator, IntakeSink } from '../intake-sink.ts';
 import { DEFAULT_HTTP_INTAKE_LIMITS, type HttpIntakeLimits } from './body.ts';
 import type { HttpIntakeDeps } from './common.ts';
 import { vigilIngestPlugin } from './vigil-ingest.ts';
+import { otlpLogsPlugin } from './otlp-logs.ts';
 import { DEFAULT_ELASTIC_OPTIONS, ELASTIC_PREFIX, elasticPlugin, type ElasticOptions } from './elastic-bulk.ts';
 import { DEFAULT_HEC_OPTIONS, HEC_PREFIX, splunkHecPlugin, type HecOptions } from './splunk-hec.ts';
 
@@ -28,6 +29,7 @@ export interface HttpIntakeOptions {
  * - `POST /api/v1/ingest` (Vigil JSON / NDJSON / text),
  * - Splunk HEC under `/services/collector`,
  * - Elasticsearch `_bulk` and shipper probes under `/elastic`,
+ * - OTLP/HTTP logs at `POST /v1/logs` (JSON and protobuf).
  */
 export async function registerHttpIntake(app: FastifyInstance, options: HttpIntakeOptions): Promise<void> {
   const deps: HttpIntakeDeps = {
@@ -39,4 +41,5 @@ export async function registerHttpIntake(app: FastifyInstance, options: HttpInta
   await app.register(vigilIngestPlugin, deps);
   await app.register(splunkHecPlugin, { ...deps, hec: { ...DEFAULT_HEC_OPTIONS, ...options.hec }, prefix: HEC_PREFIX });
   await app.register(elasticPlugin, { ...deps, elastic: { ...DEFAULT_ELASTIC_OPTIONS, ...options.elastic }, prefix: ELASTIC_PREFIX });
+  await app.register(otlpLogsPlugin, deps);
 }
