@@ -98,7 +98,7 @@ export class Rsyslog {
       execFileSync(RSYSLOGD as string, ['-N1', '-f', confFile], { stdio: 'pipe' });
     } catch (err) {
       const e = err as { stderr?: Buffer; stdout?: Buffer };
-      throw new Error(`rsyslog rejected the test config: ${e.stderr?.toString() ?? ''}${e.stdout?.toString() ?? ''}\n${conf}`);
+      throw new Error(`rsyslog rejected the test config: ${e.stderr?.toString() ?? ''}${e.stdout?.toString() ?? ''}\n${conf}`, { cause: err });
     }
     this.#child = spawn(RSYSLOGD as string, ['-n', '-f', confFile, '-i', join(this.dir, 'rsyslogd.pid')], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child.stderr?.on('data', (d: Buffer) => { this.#stderr += d.toString(); });
