@@ -98,6 +98,17 @@ describe('REST API', () => {
     expect(last).toBe(429);
   });
 
+  it('serves the console for its routes, never HTML in place of a missing script', async () => {
+    for (const path of ['/', '/sources', '/events?range=1h']) {
+      const page = await fetch(`${vigil.url}${path}`);
+      expect(page.status, path).toBe(200);
+      expect(page.headers.get('content-type')).toContain('text/html');
+      expect(page.headers.get('cache-control')).toBe('no-cache');
+    }
+    expect((await fetch(`${vigil.url}/assets/missing-0000.js`)).status).toBe(404);
+    expect((await fetch(`${vigil.url}/api/v1/nope`)).status).toBe(404);
+  });
+
   it('sends security headers', async () => {
     const response = await fetch(`${vigil.url}/healthz`);
     expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");

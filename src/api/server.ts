@@ -106,13 +106,21 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
 
   const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
   if (existsSync(webRoot)) {
-    await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: 'index.html', maxAge: '1h' });
+    // Hashed assets never change: cache them for a year. index.html must be revalidated, or a browser
+    // keeps asking for the previous release's asset names after an upgrade.
+    await app.register(fastifyStatic, {
+      root: webRoot, wildcard: false, index: 'index.html', cacheControl: false,
+      setHeaders: (reply, path) => {
+        reply.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
   }
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
     const isApi = path.startsWith('/api/') || path.startsWith('/services/') || path.startsWith('/elastic') || path.startsWith('/v1/');
-    if (request.method === 'GET' && !isApi) {
-      if (existsSync(webRoot)) return reply.sendFile('index.html', webRoot, { maxAge: 0 });
+    // Console routes (/sources, /events?...) get the app; a missing asset is a 404, never HTML in place of a script.
+    if (request.method === 'GET' && !isApi && !path.startsWith('/assets/')) {
+      if (existsSync(webRoot)) return reply.header('cache-control', 'no-cache').sendFile('index.html', webRoot);
       return reply.code(404).type('text/plain').send('The web console is not built: run `npm run build:web` (npm start does it for you).');
     }
     return reply.code(404).send(errorBody('NOT_FOUND', `no route for ${request.method} ${path}`));

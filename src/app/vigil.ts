@@ -23,6 +23,8 @@ export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.j
 export interface StartOptions {
   config: VigilConfig;
   log?: Logger;
+  /** Folder of the built web console (default: web/dist of this installation). */
+  webRoot?: string;
 }
 
 export interface RunningVigil {
@@ -60,6 +62,7 @@ export async function startVigil(options: StartOptions): Promise<RunningVigil> {
   const server = await buildServer({
     log, auth, state, events, pipeline, stats, metrics, limits,
     maxBodyBytes: config.server.maxBodyBytes, sessionMaxMs: config.server.sessionMaxHours * 3_600_000, version: VERSION, startedAt,
+    webRoot: options.webRoot,
   });
   let syslog: SyslogListener | undefined;
   try {

@@ -73,6 +73,7 @@ export const sourceRoutes: FastifyPluginAsyncZod<{ auth: AuthService; state: Sta
   }, async (request, reply) => {
     const source = state.listSources().find((s) => s.id === request.params.id);
     if (!source || source.revokedAt) throw new ApiError('NOT_FOUND', 'no active source with that id');
+    if (!source.tokenHash) throw new ApiError('CONFLICT', `source "${source.name}" has no token to revoke (it is defined by the configuration)`);
     auth.revokeSource(source.id, Date.now());
     return reply.code(204).send(null);
   });

@@ -92,7 +92,7 @@ function SourceRow({ source: s, now, expanded, onToggle, onRevoke }: {
             : <span className="muted">0</span>}
         </td>
         <td className="col-actions">
-          {!revoked && (
+          {!revoked && s.hasToken && (
             <button type="button" className="button button-small button-danger-ghost" onClick={(e) => { e.stopPropagation(); onRevoke(); }}>
               Revoke
             </button>
