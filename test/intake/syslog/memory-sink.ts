@@ -9,6 +9,8 @@ export class MemorySink implements IntakeSink {
   #saturated = false;
   /** When set, submit refuses even though `saturated` says false (a sink that changed its mind). */
   refuseNext = 0;
+  /** When set, submit fails with a plain Error (a storage failure, not backpressure). */
+  failNext = 0;
   #waiters: (() => void)[] = [];
   #arrivals: (() => void)[] = [];
 
@@ -22,6 +24,10 @@ export class MemorySink implements IntakeSink {
   }
 
   async submit(records: RawRecord[]): Promise<SubmitReceipt> {
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new Error('journal write failed: disk full');
+    }
     if (this.#saturated || this.refuseNext > 0) {
       if (this.refuseNext > 0) this.refuseNext--;
       this.refusals++;

@@ -195,6 +195,19 @@ describe('syslog listener: backpressure', () => {
     expect(l.stats.tcp?.submitRetries).toBe(3);
   });
 
+  it('retries after a storage failure, logs it, and keeps order', async () => {
+    const sink = new MemorySink();
+    sink.failNext = 2;
+    const log = captureLog();
+    const l = await start({ tcp: local }, sink, log);
+    const lines = Array.from({ length: 20 }, (_, n) => `<13>f${n}`);
+    await sendAndClose(await connect(l.addresses.tcp!.port), lines.map((t) => `${t}\n`).join(''));
+    await sink.waitFor(20);
+    expect(sink.texts).toEqual(lines);
+    expect(l.stats.tcp?.submitRetries).toBe(2);
+    expect(log.lines.filter((line) => line === 'error syslog: submitting records failed; retrying')).toHaveLength(2);
+  });
+
   it('drops and counts UDP datagrams while saturated, and takes them again afterwards', async () => {
     const sink = new MemorySink();
     sink.saturated = true;
@@ -219,5 +232,20 @@ describe('syslog listener: backpressure', () => {
     await l.close(200);
     expect(l.stats.udp?.lostOnClose).toBe(2);
     expect(log.lines).toContain('error syslog: records not accepted by the pipeline before shutdown were lost');
+  });
+});
+
+describe('syslog listener: config', () => {
+  it('takes the syslog section of the main config', async () => {
+    const { configSchema } = await import('../../../src/config/config-schema.ts');
+    const section = configSchema.parse({ intake: { syslog: { udp: { port: 0 }, tcp: { port: 0 } } } }).intake.syslog;
+    const sink = new MemorySink();
+    const l = await start(section, sink);
+    expect(Object.keys(l.addresses).sort()).toEqual(['tcp', 'udp']);
+  });
+
+  it('requires certFile and keyFile for a TLS listener', () => {
+    return expect(startSyslogListener({ tls: { port: 0 } } as SyslogListenerConfigInput, { sink: new MemorySink() }))
+      .rejects.toThrow(/tls\.certFile: Invalid input/);
   });
 });
