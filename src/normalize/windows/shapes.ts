@@ -112,14 +112,23 @@ export function putData(out: EventFields, name: string, value: unknown): void {
   else flattenInto(out, value, dataKey(name));
 }
 
+/** Output key of every flat-shape key seen (envelope target, SKIP, or `winlog.event_data.<Name>`): one lookup per key. */
+const flatTargets = new Map<string, string>(FLAT_KEYS);
+function flatTarget(key: string): string {
+  let target = flatTargets.get(key);
+  if (target === undefined) {
+    target = `winlog.event_data.${key}`;
+    if (flatTargets.size < 10_000) flatTargets.set(key, target);
+  }
+  return target;
+}
+
 export function fromFlat(r: Record<string, unknown>, out: EventFields): WinEvent {
   const channel = str(r.Channel);
   for (const key in r) {
     const value = r[key];
-    const target = FLAT_KEYS.get(key);
-    if (target === undefined) {
-      putData(out, key, value);
-    } else if (target !== SKIP) {
+    const target = flatTarget(key);
+    if (target !== SKIP) {
       if (value === null || typeof value !== 'object') out[target] = value as string | number | boolean | null;
       else flattenInto(out, value, target);
     } else if (key === 'EventType') {
