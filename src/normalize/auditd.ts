@@ -7,7 +7,10 @@ import type { EventFields } from '../core/event.ts';
 import { type AuditRecord, looksLikeAudit, parseAuditRecord } from '../parse/auditd.ts';
 import { isoOf, parseUint } from '../parse/text-util.ts';
 import type { NormalizeContext, TextSourceType } from './source-type.ts';
-import { setEndpoint, setUser } from './text-fields.ts';
+import { prefixedName, setEndpoint, setUser } from './text-fields.ts';
+
+const AUDIT_NAMES = new Map<string, string>();
+const ENRICHED_NAMES = new Map<string, string>();
 
 type Kind = [category: string, type: readonly string[]];
 
@@ -74,7 +77,7 @@ export function auditToEcs(record: AuditRecord, out: EventFields): EventFields {
   const v: Record<string, string> = Object.create(null) as Record<string, string>;
   const args: [index: number, chunk: number, value: string][] = [];
   for (const [key, value] of record.fields) {
-    const name = `auditd.log.${key}`;
+    const name = prefixedName(AUDIT_NAMES, 'auditd.log.', key);
     const prev = out[name];
     // A repeated key keeps every value.
     if (v[key] === undefined) out[name] = value;
@@ -86,7 +89,7 @@ export function auditToEcs(record: AuditRecord, out: EventFields): EventFields {
       if (arg) args.push([Number(arg[1]), Number(arg[2] ?? 0), value]);
     }
   }
-  for (const [key, value] of record.enriched) out[`auditd.log.enriched.${key}`] = value;
+  for (const [key, value] of record.enriched) out[prefixedName(ENRICHED_NAMES, 'auditd.log.enriched.', key)] = value;
   if (record.text.length > 0) out['auditd.log.text'] = record.text.join(' ');
   const e: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, Object.fromEntries(record.enriched));
 

@@ -9,7 +9,10 @@ import { type CefRecord, parseCef } from '../parse/cef.ts';
 import { type LeefRecord, parseLeef } from '../parse/leef.ts';
 import { isoOf, parseLooseTime, parseUint } from '../parse/text-util.ts';
 import type { NormalizeContext, TextSourceType } from './source-type.ts';
-import { addRelated, setEndpoint, setPort, setUser } from './text-fields.ts';
+import { addRelated, prefixedName, setEndpoint, setPort, setUser } from './text-fields.ts';
+
+const CEF_NAMES = new Map<string, string>();
+const LEEF_NAMES = new Map<string, string>();
 
 type Setter = (out: EventFields, value: string, ctx: NormalizeContext) => void;
 
@@ -126,7 +129,7 @@ export function cefToEcs(record: CefRecord, out: EventFields, ctx: NormalizeCont
   const severity = severityOf(record.severity);
   if (severity !== undefined) out['event.severity'] = severity;
   for (const [key, value] of record.extensions) {
-    out[`cef.extensions.${key}`] = value;
+    out[prefixedName(CEF_NAMES, 'cef.extensions.', key)] = value;
     // Own-property check: keys come from the record ("constructor" must not find Object's).
     if (Object.hasOwn(CEF_KEYS, key)) CEF_KEYS[key]!(out, value, ctx);
   }
@@ -170,7 +173,7 @@ export function leefToEcs(record: LeefRecord, out: EventFields, ctx: NormalizeCo
   out['event.code'] = record.eventId;
   let devTime: string | undefined;
   for (const [key, value] of record.attributes) {
-    out[`leef.attributes.${key}`] = value;
+    out[prefixedName(LEEF_NAMES, 'leef.attributes.', key)] = value;
     if (key === 'devTime') devTime = value;
     else if (key === 'sev') {
       const n = parseUint(value.trim());

@@ -47,12 +47,16 @@ function readAddress(text: string, out: EventFields, prefix: 'source' | 'destina
   const sp = text.indexOf(' ');
   const host = sp < 0 ? text : text.slice(0, sp);
   setEndpoint(out, prefix, host.endsWith(':') ? host.slice(0, -1) : host);
-  if (sp >= 0 && text.startsWith('port ', sp + 1)) {
-    const start = sp + 6;
-    let end = start;
-    while (end < text.length && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) end++;
-    setPort(out, `${prefix}.port`, text.slice(start, end));
-  }
+  if (sp >= 0) readPort(text, sp, out, prefix);
+}
+
+/** ` port <digits>` at `text[at]`. */
+function readPort(text: string, at: number, out: EventFields, prefix: 'source' | 'destination'): void {
+  if (!text.startsWith(' port ', at)) return;
+  const start = at + 6;
+  let end = start;
+  while (end < text.length && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) end++;
+  setPort(out, prefix === 'source' ? 'source.port' : 'destination.port', text.slice(start, end));
 }
 
 /** `[invalid user ]<user> from <ip> port <port> ...`: the user, then the address after the last " from ". */
@@ -77,8 +81,8 @@ function readPeer(text: string, out: EventFields): boolean {
   if (port < 0) return false;
   const before = text.slice(0, port);
   const sp = before.lastIndexOf(' ');
-  const ip = before.slice(sp + 1);
-  readAddress(`${ip}${text.slice(port)}`, out);
+  setEndpoint(out, 'source', before.slice(sp + 1));
+  readPort(text, port, out, 'source');
   if (sp < 0) return true;
   let user = before.slice(0, sp);
   for (const prefix of ['user ', 'invalid user ', 'authenticating user ']) {

@@ -13,6 +13,7 @@ import { isDigit, monthAt, parseUint } from '../parse/text-util.ts';
 import { auditToEcs } from './auditd.ts';
 import { cefToEcs, leefToEcs } from './cef.ts';
 import { mapLinuxAuth } from './linux-auth.ts';
+import { prefixedName } from './text-fields.ts';
 import { type NormalizeContext, ParseError, type TextSourceType } from './source-type.ts';
 
 const FACILITIES = [
@@ -21,6 +22,8 @@ const FACILITIES = [
 ];
 const SEVERITIES = ['Emergency', 'Alert', 'Critical', 'Error', 'Warning', 'Notice', 'Informational', 'Debug'];
 const LEVELS = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
+const SD_PREFIXES = new Map<string, string>();
+const SD_NAMES = new Map<string, string>();
 const AUDIT_PROGRAMS = new Set(['audit', 'auditd', 'audispd', 'audisp-syslog', 'audisp-remote', 'kernel']);
 
 /**
@@ -58,14 +61,14 @@ export function syslogToEcs(msg: SyslogMessage, ctx: NormalizeContext): EventFie
   if (msg.msgId !== undefined) out['log.syslog.msgid'] = msg.msgId;
   if (msg.structuredData) {
     for (const element of msg.structuredData) {
-      const prefix = `log.syslog.structured_data.${element.id}.`;
+      const prefix = prefixedName(SD_PREFIXES, 'log.syslog.structured_data.', element.id);
       for (const [name, value] of element.params) {
-        const key = prefix + name;
+        const key = prefixedName(SD_NAMES, prefix, `.${name}`, 8192, `${element.id}\0${name}`);
         const prev: FieldValue | undefined = out[key];
         // A repeated parameter (allowed by RFC 5424) keeps every value.
         out[key] = prev === undefined ? value : Array.isArray(prev) ? [...(prev as string[]), value] : [String(prev), value];
       }
-      if (element.params.length === 0) out[`log.syslog.structured_data.${element.id}`] = true;
+      if (element.params.length === 0) out[prefix] = true;
     }
   }
   out.message = msg.message;

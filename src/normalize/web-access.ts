@@ -23,7 +23,7 @@ export function accessLogToEcs(entry: AccessLogEntry, module: 'nginx' | 'apache'
     'event.category': ['web'],
     'event.type': ['access'],
     'event.module': module,
-    'event.dataset': `${module}.access`,
+    'event.dataset': NAMES[module].dataset,
   };
   setEndpoint(out, 'source', entry.client);
   setUser(out, 'user.name', entry.user);
@@ -49,7 +49,7 @@ export function accessLogToEcs(entry: AccessLogEntry, module: 'nginx' | 'apache'
     if (entry.httpVersion !== undefined) out['http.version'] = entry.httpVersion;
   } else if (entry.request !== '' && entry.request !== '-') {
     // Not an HTTP request line (TLS handshake or scanner garbage on a plain port): keep it visibly.
-    out[`${module}.access.request_line`] = entry.request;
+    out[NAMES[module].requestLine] = entry.request;
   }
   if (entry.status !== undefined) {
     out['http.response.status_code'] = entry.status;
@@ -59,7 +59,7 @@ export function accessLogToEcs(entry: AccessLogEntry, module: 'nginx' | 'apache'
   if (entry.referrer !== undefined) out['http.request.referrer'] = entry.referrer;
   if (entry.userAgent !== undefined) out['user_agent.original'] = entry.userAgent;
   if (entry.extra.length > 0) {
-    out[`${module}.access.extra`] = entry.extra;
+    out[NAMES[module].extra] = entry.extra;
     // nginx "main": the first extra field is $http_x_forwarded_for.
     const forwarded = entry.extra[0];
     if (module === 'nginx' && forwarded !== undefined && forwarded !== '-') {
@@ -68,6 +68,12 @@ export function accessLogToEcs(entry: AccessLogEntry, module: 'nginx' | 'apache'
   }
   return out;
 }
+
+// Field names spelled out once (names built per record cost a string-table lookup per store).
+const NAMES = {
+  nginx: { dataset: 'nginx.access', requestLine: 'nginx.access.request_line', extra: 'nginx.access.extra' },
+  apache: { dataset: 'apache.access', requestLine: 'apache.access.request_line', extra: 'apache.access.extra' },
+} as const;
 
 function sourceType(module: 'nginx' | 'apache', detect: (text: string) => boolean): TextSourceType {
   return {

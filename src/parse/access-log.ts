@@ -5,7 +5,7 @@
  * Anything after the known fields is kept in `extra`. Hand-written scanner, no regex.
  */
 import { ParseError } from '../normalize/source-type.ts';
-import { digitsAt, isDigit, monthAt } from './text-util.ts';
+import { digitsAt, isDigit, isoOf, monthAt } from './text-util.ts';
 
 /** One decoded access-log line. Fields logged as `-` are absent. */
 export interface AccessLogEntry {
@@ -47,7 +47,7 @@ export function looksLikeAccessLog(text: string): boolean {
       return (spaces === 3 || spaces === 4) && isDigit(text.charCodeAt(i + 1)) && text.charCodeAt(i + 3) === 47 /* / */ &&
         text.indexOf('] "', i) > 0;
     }
-    if (d === 32) spaces++;
+    if (d === 32 && ++spaces > 4) return false;
   }
   return false;
 }
@@ -191,5 +191,5 @@ function readClfTime(s: string): string | undefined {
   if (day < 1 || day > 31 || month < 0 || year < 0 || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 60) return undefined;
   if ((sign !== 43 && sign !== 45) || oh < 0 || om < 0 || s.charCodeAt(14) !== 58 || s.charCodeAt(17) !== 58) return undefined;
   const offset = (sign === 45 ? -1 : 1) * (oh * 60 + om);
-  return new Date(Date.UTC(year, month, day, h, m, sec) - offset * 60_000).toISOString();
+  return isoOf(Date.UTC(year, month, day, h, m, sec) - offset * 60_000);
 }

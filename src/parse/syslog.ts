@@ -7,7 +7,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc3164
  */
 import { ParseError } from '../normalize/source-type.ts';
-import { digitsAt, isDigit, monthAt, readClock } from './text-util.ts';
+import { digitsAt, isDigit, isoOf, monthAt, readClock, utcYear } from './text-util.ts';
 
 /** One RFC 5424 SD-ELEMENT: its SD-ID and its parameters in order (names may repeat). */
 export interface SyslogSdElement {
@@ -65,19 +65,26 @@ export function parseSyslog(text: string, receivedAt: number): SyslogMessage {
     if (priority > 191) throw new ParseError(`invalid PRI <${line.slice(1, j)}>: priority must be 0 to 191`);
     i = j + 1;
   }
-  const base = priority === undefined ? {} : { priority, facility: priority >> 3, severity: priority & 7 };
+  // Every result has the same shape (all fields present, maybe undefined): one hidden class for V8.
+  const out: SyslogMessage = {
+    format: 'rfc3164', priority, facility: priority === undefined ? undefined : priority >> 3,
+    severity: priority === undefined ? undefined : priority & 7, version: undefined, timestamp: undefined,
+    hostname: undefined, appName: undefined, procId: undefined, msgId: undefined, structuredData: undefined, message: '',
+  };
   // RFC 5424: VERSION (a non-zero digit, at most 3 digits) then a space.
   if (priority !== undefined && line.charCodeAt(i) >= 49 && line.charCodeAt(i) <= 57) {
     let j = i + 1;
     while (j < i + 3 && isDigit(line.charCodeAt(j))) j++;
-    if (line.charCodeAt(j) === 32) return parse5424(line, j + 1, digitsAt(line, i, j - i), base);
+    if (line.charCodeAt(j) === 32) {
+      out.format = 'rfc5424';
+      out.version = digitsAt(line, i, j - i);
+      return parse5424(line, j + 1, out);
+    }
   }
-  return parse3164(line, i, receivedAt, base);
+  return parse3164(line, i, receivedAt, out);
 }
 
-type Base = Pick<SyslogMessage, 'priority' | 'facility' | 'severity'>;
-
-function parse5424(line: string, start: number, version: number, base: Base): SyslogMessage {
+function parse5424(line: string, start: number, out: SyslogMessage): SyslogMessage {
   let i = start;
   const field = (name: string): string | undefined => {
     const sp = line.indexOf(' ', i);
@@ -87,15 +94,14 @@ function parse5424(line: string, start: number, version: number, base: Base): Sy
     return value === '-' ? undefined : value;
   };
   const stamp = field('TIMESTAMP');
-  let timestamp: string | undefined;
   if (stamp !== undefined) {
     const ms = parse5424Time(stamp);
-    if (ms === undefined) throw new ParseError(`invalid RFC 5424 timestamp "${stamp.slice(0, 40)}"`);
-    timestamp = new Date(ms).toISOString();
+    out.timestamp = ms === undefined ? undefined : isoOf(ms);
+    if (out.timestamp === undefined) throw new ParseError(`invalid RFC 5424 timestamp "${stamp.slice(0, 40)}"`);
   }
-  const hostname = field('HOSTNAME');
-  const appName = field('APP-NAME');
-  const procId = field('PROCID');
+  out.hostname = field('HOSTNAME');
+  out.appName = field('APP-NAME');
+  out.procId = field('PROCID');
   // MSGID may be the last header field of a record that ends right after it (no SD, no space).
   let msgId: string | undefined;
   const sp = line.indexOf(' ', i);
@@ -105,24 +111,21 @@ function parse5424(line: string, start: number, version: number, base: Base): Sy
   if (msgId === '-') msgId = undefined;
   i = sp + 1;
 
-  let structuredData: SyslogSdElement[] | undefined;
+  out.msgId = msgId;
   if (line.charCodeAt(i) === 45 /* - */) {
     i++;
   } else if (line.charCodeAt(i) === 91 /* [ */) {
     const sd = parseStructuredData(line, i);
-    structuredData = sd.elements;
+    out.structuredData = sd.elements;
     i = sd.end;
   } else {
     throw new ParseError(i >= line.length ? 'truncated RFC 5424 record: missing STRUCTURED-DATA' : 'invalid STRUCTURED-DATA: expected "-" or "["');
   }
-  let message = '';
   if (i < line.length) {
     if (line.charCodeAt(i) !== 32) throw new ParseError('invalid RFC 5424 record: expected a space after STRUCTURED-DATA');
-    message = line.slice(line.charCodeAt(i + 1) === 0xfeff ? i + 2 : i + 1);
+    out.message = line.slice(line.charCodeAt(i + 1) === 0xfeff ? i + 2 : i + 1);
   }
-  return {
-    format: 'rfc5424', ...base, version, timestamp, hostname, appName, procId, msgId, structuredData, message,
-  };
+  return out;
 }
 
 /** `[id name="value" ...][id2 ...]`; values unescape `\"`, `\\` and `\]`, other backslashes stay. */
@@ -205,24 +208,15 @@ function readOffset(s: string, at: number): number | undefined {
   return (sign === 45 ? -1 : 1) * (hh * 60 + mm);
 }
 
-function parse3164(line: string, start: number, receivedAt: number, base: Base): SyslogMessage {
+function parse3164(line: string, start: number, receivedAt: number, out: SyslogMessage): SyslogMessage {
   let i = start;
-  let timestamp: string | undefined;
-  const bsd = readBsdTime(line, i, receivedAt);
-  if (bsd) {
-    timestamp = bsd.iso;
-    i = bsd.end;
-  } else {
-    const iso = readIsoTime(line, i);
-    if (iso) {
-      timestamp = iso.iso;
-      i = iso.end;
-    }
-  }
-  if (base.priority === undefined && timestamp === undefined) {
+  let end = readBsdTime(line, i, receivedAt, out);
+  if (end < 0) end = readIsoTime(line, i, out);
+  if (end >= 0) i = end;
+  const timestamp = out.timestamp;
+  if (out.priority === undefined && timestamp === undefined) {
     throw new ParseError('not a syslog record: no <PRI> and no timestamp at the start');
   }
-  const out: SyslogMessage = { format: 'rfc3164', ...base, timestamp, message: '' };
   if (timestamp !== undefined) {
     if (i < line.length && line.charCodeAt(i) !== 32) throw new ParseError('invalid RFC 3164 record: expected a space after the timestamp');
     i++;
@@ -231,18 +225,18 @@ function parse3164(line: string, start: number, receivedAt: number, base: Base):
 
   // HOSTNAME is present when the first word is not itself a TAG; it never follows a missing timestamp.
   let sp = line.indexOf(' ', i);
-  let word = sp < 0 ? line.slice(i) : line.slice(i, sp);
-  if (timestamp !== undefined && !readTag(word, out) && !isPayloadStart(line, i)) {
-    if (word !== '') out.hostname = word;
+  let wordEnd = sp < 0 ? line.length : sp;
+  if (timestamp !== undefined && !readTag(line, i, wordEnd, out) && !isPayloadStart(line, i)) {
+    if (wordEnd > i) out.hostname = line.slice(i, wordEnd);
     if (sp < 0) return out;
     i = sp + 1;
     sp = line.indexOf(' ', i);
-    word = sp < 0 ? line.slice(i) : line.slice(i, sp);
-    if (!readTag(word, out)) {
+    wordEnd = sp < 0 ? line.length : sp;
+    if (!readTag(line, i, wordEnd, out)) {
       out.message = line.slice(i);
       return out;
     }
-  } else if (timestamp === undefined && !readTag(word, out)) {
+  } else if (timestamp === undefined && !readTag(line, i, wordEnd, out)) {
     out.message = line.slice(i);
     return out;
   }
@@ -260,70 +254,80 @@ function isPayloadStart(line: string, i: number): boolean {
 }
 
 /**
- * TAG word: `name:` or `name[pid]:`, where the name has no space, ':' or '[' and is at most 128
- * characters (wider than RFC 3164's 32 alphanumerics: `postfix/smtpd`, `systemd-logind`).
+ * TAG word `line[start, end)`: `name:` or `name[pid]:`, where the name has no space, ':' or '[' and
+ * is at most 128 characters (wider than RFC 3164's 32 alphanumerics: `postfix/smtpd`, `systemd-logind`).
  */
-function readTag(word: string, out: SyslogMessage): boolean {
-  const len = word.length;
-  if (len < 2 || len > 160 || word.charCodeAt(len - 1) !== 58) return false;
-  let j = 0;
-  while (j < len - 1) {
-    const c = word.charCodeAt(j);
+function readTag(line: string, start: number, end: number, out: SyslogMessage): boolean {
+  const len = end - start;
+  if (len < 2 || len > 160 || line.charCodeAt(end - 1) !== 58) return false;
+  let j = start;
+  while (j < end - 1) {
+    const c = line.charCodeAt(j);
     if (c === 58 || c === 91 || c === 93) break;
     j++;
   }
-  if (j === 0 || j > 128) return false;
-  if (j === len - 1) {
-    out.appName = word.slice(0, j);
+  if (j === start || j - start > 128) return false;
+  if (j === end - 1) {
+    out.appName = line.slice(start, j);
     return true;
   }
-  if (word.charCodeAt(j) !== 91 || word.charCodeAt(len - 2) !== 93 || len - 2 <= j + 1) return false;
-  const pid = word.slice(j + 1, len - 2);
-  if (pid.indexOf('[') >= 0 || pid.indexOf(']') >= 0) return false;
-  out.appName = word.slice(0, j);
-  out.procId = pid;
+  if (line.charCodeAt(j) !== 91 || line.charCodeAt(end - 2) !== 93 || end - 2 <= j + 1) return false;
+  for (let k = j + 1; k < end - 2; k++) {
+    const c = line.charCodeAt(k);
+    if (c === 91 || c === 93) return false;
+  }
+  out.appName = line.slice(start, j);
+  out.procId = line.slice(j + 1, end - 2);
   return true;
 }
 
-/** `Mmm dd hh:mm:ss[.frac]` or `Mmm dd yyyy hh:mm:ss` (day may be space-padded), read as UTC. */
-function readBsdTime(line: string, at: number, receivedAt: number): { iso: string; end: number } | undefined {
+/**
+ * `Mmm dd hh:mm:ss[.frac]` or `Mmm dd yyyy hh:mm:ss` (day may be space-padded), read as UTC, into
+ * `out.timestamp`. Returns the index after it, or -1 when there is none.
+ */
+function readBsdTime(line: string, at: number, receivedAt: number, out: SyslogMessage): number {
   const month = monthAt(line, at);
-  if (month < 0 || line.charCodeAt(at + 3) !== 32) return undefined;
+  if (month < 0 || line.charCodeAt(at + 3) !== 32) return -1;
   let i = at + 4;
   if (line.charCodeAt(i) === 32) i++;
   const twoDigits = isDigit(line.charCodeAt(i + 1));
   const day = digitsAt(line, i, twoDigits ? 2 : 1);
   i += twoDigits ? 2 : 1;
-  if (day < 1 || day > 31 || line.charCodeAt(i) !== 32) return undefined;
+  if (day < 1 || day > 31 || line.charCodeAt(i) !== 32) return -1;
   i++;
   let year = -1;
   if (line.charCodeAt(i + 4) === 32 && line.charCodeAt(i + 2) !== 58) {
     year = digitsAt(line, i, 4);
-    if (year < 0) return undefined;
+    if (year < 0) return -1;
     i += 5;
   }
   const clock = readClock(line, i);
-  if (!clock) return undefined;
+  if (!clock) return -1;
   let ms: number;
   if (year >= 0) {
     ms = Date.UTC(year, month, day, clock.h, clock.m, clock.s, clock.ms);
   } else {
-    const receivedYear = new Date(receivedAt).getUTCFullYear();
+    const receivedYear = utcYear(receivedAt);
     ms = Date.UTC(receivedYear, month, day, clock.h, clock.m, clock.s, clock.ms);
     if (ms > receivedAt + DAY_MS) ms = Date.UTC(receivedYear - 1, month, day, clock.h, clock.m, clock.s, clock.ms);
   }
-  if (!Number.isFinite(ms)) return undefined;
-  return { iso: new Date(ms).toISOString(), end: clock.end };
+  const iso = isoOf(ms);
+  if (iso === undefined) return -1;
+  out.timestamp = iso;
+  return clock.end;
 }
 
 /** rsyslog's high-precision format in the 3164 position: RFC 3339, zone optional (then UTC). */
-function readIsoTime(line: string, at: number): { iso: string; end: number } | undefined {
-  if (!isDigit(line.charCodeAt(at)) || line.charCodeAt(at + 4) !== 45) return undefined;
+function readIsoTime(line: string, at: number, out: SyslogMessage): number {
+  if (!isDigit(line.charCodeAt(at)) || line.charCodeAt(at + 4) !== 45) return -1;
   let end = line.indexOf(' ', at);
   if (end < 0) end = line.length;
-  if (end - at > 40) return undefined;
+  if (end - at > 40) return -1;
   const word = line.slice(at, end);
   let ms = parse5424Time(word);
   if (ms === undefined) ms = parse5424Time(`${word}Z`);
-  return ms === undefined || !Number.isFinite(ms) ? undefined : { iso: new Date(ms).toISOString(), end };
+  const iso = ms === undefined ? undefined : isoOf(ms);
+  if (iso === undefined) return -1;
+  out.timestamp = iso;
+  return end;
 }

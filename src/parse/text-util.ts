@@ -4,15 +4,23 @@
  * untrusted input.
  */
 
-const MONTHS: Record<string, number> = {
-  jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11,
-};
+// Three lower-cased letters packed into one number (c1 << 16 | c2 << 8 | c3) → month index.
+const MONTHS = new Map<number, number>(
+  ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].map((m, i) => [
+    (m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2), i,
+  ]),
+);
 
 /** Month index (0-11) of a three-letter English month abbreviation at `text[at]`, any case; -1 if none. */
 export function monthAt(text: string, at: number): number {
   if (at + 3 > text.length) return -1;
-  const m = MONTHS[text.slice(at, at + 3).toLowerCase()];
-  return m ?? -1;
+  const a = text.charCodeAt(at);
+  const b = text.charCodeAt(at + 1);
+  const c = text.charCodeAt(at + 2);
+  if ((a | b | c) > 127) return -1;
+  // OR 0x20 lower-cases ASCII letters without allocating a lower-cased copy.
+  const key = ((a | 32) << 16) | ((b | 32) << 8) | (c | 32);
+  return MONTHS.get(key) ?? -1;
 }
 
 /** True for the character codes 0-9. */
@@ -128,10 +136,39 @@ export function decodeHex(text: string): string | undefined {
   }
 }
 
+// Small memo for isoOf: consecutive records of a stream mostly carry the same few seconds (an
+// envelope time and a payload time alternate), and formatting a Date is one of the costliest steps
+// per record. Deterministic, so the functions stay pure.
+const MEMO_SIZE = 4;
+const memoMs: number[] = [Number.NaN, Number.NaN, Number.NaN, Number.NaN];
+const memoIso: string[] = ['', '', '', ''];
+let memoNext = 0;
+
 /** ISO 8601 text of a time in ms since the epoch, or undefined for times a Date cannot hold. */
 export function isoOf(ms: number): string | undefined {
+  for (let k = 0; k < MEMO_SIZE; k++) if (memoMs[k] === ms) return memoIso[k];
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return undefined;
-  return new Date(ms).toISOString();
+  const iso = new Date(ms).toISOString();
+  memoMs[memoNext] = ms;
+  memoIso[memoNext] = iso;
+  memoNext = (memoNext + 1) % MEMO_SIZE;
+  return iso;
+}
+
+// The UTC year containing a receive time, memoised by its bounds (records arrive in order).
+let yearStart = 0;
+let yearEnd = -1;
+let year = 0;
+
+/** UTC calendar year of `ms`, without allocating a Date for consecutive calls in the same year. */
+export function utcYear(ms: number): number {
+  if (ms >= yearStart && ms < yearEnd) return year;
+  const y = new Date(ms).getUTCFullYear();
+  if (!Number.isFinite(y)) return y;
+  year = y;
+  yearStart = Date.UTC(y, 0, 1);
+  yearEnd = Date.UTC(y + 1, 0, 1);
+  return y;
 }
 
 /**
@@ -163,10 +200,10 @@ export function parseLooseTime(text: string, receivedAt: number): number | undef
   const day = digitsAt(s, i, dayLen);
   if (day < 1 || day > 31 || s.charCodeAt(i + dayLen) !== 32) return undefined;
   i += dayLen + 1;
-  let year = new Date(receivedAt).getUTCFullYear();
+  let y = utcYear(receivedAt);
   if (s.charCodeAt(i + 4) === 32) {
-    year = digitsAt(s, i, 4);
-    if (year < 0) return undefined;
+    y = digitsAt(s, i, 4);
+    if (y < 0) return undefined;
     i += 5;
   }
   const clock = readClock(s, i);
@@ -185,7 +222,7 @@ export function parseLooseTime(text: string, receivedAt: number): number | undef
     }
     // Zone names (UTC, GMT, CET, ...) are read as UTC: abbreviations are ambiguous across regions.
   }
-  return Date.UTC(year, month, day, clock.h, clock.m, clock.s, clock.ms) - offsetMin * 60_000;
+  return Date.UTC(y, month, day, clock.h, clock.m, clock.s, clock.ms) - offsetMin * 60_000;
 }
 
 /** `HH:mm:ss[.fraction]` at `text[at]`; undefined if malformed. */
