@@ -193,7 +193,8 @@ export class BatchSubmitter {
 
   /** Waits for the sink to have room, at least `minMs` so a sink that says "ready" too early cannot make us spin. */
   async #waitForCapacity(minMs: number): Promise<void> {
-    await Promise.all([this.#sink.waitForCapacity(), sleep(minMs)]);
+    // A failing wait must not end the pump (an unhandled rejection would take the process down).
+    await Promise.all([this.#sink.waitForCapacity().catch(() => {}), sleep(minMs)]);
   }
 
   /** Wakes paused readers when congestion comes from the sink alone and no batch is pending. */

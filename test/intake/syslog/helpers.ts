@@ -30,11 +30,11 @@ export async function sendUdp(port: number, messages: (string | Uint8Array)[]): 
 }
 
 /** Polls `check` until it is true, failing with `what` after `timeoutMs`. */
-export async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+export async function until(check: () => boolean, what: string, timeoutMs = 10_000, everyMs = 20): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 

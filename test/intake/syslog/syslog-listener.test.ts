@@ -222,6 +222,37 @@ describe('syslog listener: backpressure', () => {
     expect(sink.texts).toEqual(['<13>kept']);
   });
 
+  it('bounds UDP memory with a slow sink: pending never passes the watermark, the excess is counted', async () => {
+    const sink = new MemorySink();
+    const slowSubmit = sink.submit.bind(sink);
+    sink.submit = async (records) => {
+      await sleep(30);
+      return slowSubmit(records);
+    };
+    const l = await startSyslogListener({ udp: local }, { sink, batch: { flushIntervalMs: 2, maxBatchRecords: 50, maxPendingRecords: 200 } });
+    listener = l;
+    let maxPending = 0;
+    const probe = setInterval(() => { maxPending = Math.max(maxPending, l.stats.udp?.pending ?? 0); }, 1);
+    const sent = 3000;
+    await sendUdp(l.addresses.udp!.port, Array.from({ length: sent }, (_, n) => `<13>flood ${n}`));
+    // Datagrams still in the kernel buffer arrive after the sends completed: wait until all is quiet.
+    let seen = -1;
+    await until(() => {
+      const s = l.stats.udp!;
+      const now = s.received + s.udpDrops;
+      const quiet = now === seen && s.pending === 0;
+      seen = now;
+      return quiet && now > 0;
+    }, 'the flood to be taken in and drained', 20_000, 200);
+    clearInterval(probe);
+    const stats = l.stats.udp!;
+    expect(maxPending).toBeLessThanOrEqual(200);
+    expect(stats.udpDrops).toBeGreaterThan(0);
+    // The kernel may drop some too when its buffer overflows; what we took in was all stored.
+    expect(stats.received + stats.udpDrops).toBeLessThanOrEqual(sent);
+    expect(sink.records.length).toBe(stats.received);
+  });
+
   it('waits for the sink on close and counts what it could not hand over', async () => {
     const sink = new MemorySink();
     const log = captureLog();
