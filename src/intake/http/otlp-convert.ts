@@ -65,7 +65,7 @@ export function convertLogsRequest(request: unknown, ids: IdEncoding, limits: In
     let resource: Obj | undefined;
     let resourceError: string | undefined;
     try {
-      resource = isObj(rl.resource) ? { attributes: keyValues(rl.resource.attributes) } : undefined;
+      resource = isObj(rl.resource) ? { attributes: keyValues(rl.resource.attributes, limits.maxJsonDepth) } : undefined;
     } catch (err) {
       resourceError = `resourceLogs[${r}].resource: ${(err as Error).message}`;
     }
@@ -74,7 +74,7 @@ export function convertLogsRequest(request: unknown, ids: IdEncoding, limits: In
       let scope: Obj | undefined;
       let scopeError = resourceError;
       try {
-        scope = isObj(sl.scope) ? scopeOf(sl.scope) : undefined;
+        scope = isObj(sl.scope) ? scopeOf(sl.scope, limits.maxJsonDepth) : undefined;
       } catch (err) {
         scopeError ??= `resourceLogs[${r}].scopeLogs[${s}].scope: ${(err as Error).message}`;
       }
@@ -100,11 +100,11 @@ export function convertLogsRequest(request: unknown, ids: IdEncoding, limits: In
   return out;
 }
 
-function scopeOf(scope: Obj): Obj {
+function scopeOf(scope: Obj, depth: number): Obj {
   const out: Obj = {};
   if (typeof scope.name === 'string' && scope.name !== '') out.name = scope.name;
   if (typeof scope.version === 'string' && scope.version !== '') out.version = scope.version;
-  const attributes = keyValues(scope.attributes);
+  const attributes = keyValues(scope.attributes, depth);
   if (Object.keys(attributes).length > 0) out.attributes = attributes;
   return out;
 }
@@ -124,7 +124,7 @@ function logRecord(lr: unknown, ids: IdEncoding, limits: InputLimits): Obj {
   if (severity !== undefined) data.severity_number = severity;
   const body = lr.body;
   if (body !== undefined && body !== null) data.body = anyValue(body, limits.maxJsonDepth + 1);
-  const attributes = keyValues(lr.attributes);
+  const attributes = keyValues(lr.attributes, limits.maxJsonDepth);
   if (Object.keys(attributes).length > 0) data.attributes = attributes;
   const traceId = id(field(lr, 'traceId'), 16, ids, 'traceId');
   if (traceId !== undefined) data.trace_id = traceId;
@@ -191,7 +191,7 @@ function base64ToHex(s: string): string {
 }
 
 /** `KeyValue[]` → object; later duplicates win. */
-function keyValues(v: unknown, depth = 33): Obj {
+function keyValues(v: unknown, depth: number): Obj {
   const out: Obj = {};
   if (v === undefined || v === null) return out;
   if (!Array.isArray(v)) throw new RecordError('attributes must be an array of KeyValue');
