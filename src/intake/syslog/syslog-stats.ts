@@ -100,6 +100,8 @@ export interface RecordContext {
   sourceType: string;
   transport: 'udp' | 'tcp' | 'tls';
   remote: string;
+  /** Common name of a verified TLS client certificate. */
+  tlsPeer?: string;
 }
 
 /**
@@ -110,6 +112,7 @@ export function frameToRecord(frame: Frame, ctx: RecordContext, stats: SyslogTra
   const buf = Buffer.from(frame.bytes.buffer, frame.bytes.byteOffset, frame.bytes.byteLength);
   if (!isUtf8(buf)) stats.invalidUtf8++;
   const meta: Record<string, string> = { transport: ctx.transport, remote: ctx.remote };
+  if (ctx.tlsPeer !== undefined) meta.tlsPeer = ctx.tlsPeer;
   if (frame.truncated) {
     stats.oversized++;
     meta.truncated = frame.truncated.originalBytes === undefined ? 'true' : `${frame.truncated.originalBytes} bytes`;

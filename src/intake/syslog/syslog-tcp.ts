@@ -76,28 +76,35 @@ export async function startStreamListener(opts: StreamListenerOptions): Promise<
     socket.setNoDelay(true);
     if (idleMs > 0) socket.setTimeout(idleMs);
 
-    const deliver = (result: DecodeResult): void => {
+    if (socket instanceof tls.TLSSocket && socket.authorized) {
+      // The verified client identity is worth more than its address when client certificates are required.
+      const subject = socket.getPeerCertificate().subject as Record<string, string | string[]> | undefined;
+      const cn = subject?.CN;
+      if (cn !== undefined) ctx.tlsPeer = Array.isArray(cn) ? cn.join(',') : cn;
+    }
+    const deliver = (result: DecodeResult, atEnd: boolean): void => {
       for (const frame of result.frames) {
         const record = frameToRecord(frame, ctx, stats);
         submitter.add(record, frame.bytes.length);
       }
       if (result.error) {
         stats.framingErrors++;
-        warn({ remote: ctx.remote, transport: ctx.transport, discardedBytes: result.error.discardedBytes }, `syslog: framing error, closing connection: ${result.error.reason}`);
+        warn({ remote: ctx.remote, transport: ctx.transport, discardedBytes: result.error.discardedBytes },
+          `syslog: framing error${atEnd ? '' : ', closing connection'}: ${result.error.reason}`);
       }
     };
     const finish = (): void => {
       // Runs once per connection, on EOF, error, timeout or shutdown: flush an unterminated frame.
       if (finished) return;
       finished = true;
-      if (!decoder.failed) deliver(decoder.end());
+      if (!decoder.failed) deliver(decoder.end(), true);
     };
 
     socket.on('data', (chunk: Buffer) => {
       stats.bytes += chunk.length;
       if (finished) return;
       const result = decoder.push(chunk);
-      deliver(result);
+      deliver(result, false);
       if (result.error) {
         finished = true;
         socket.destroy();
@@ -128,7 +135,8 @@ export async function startStreamListener(opts: StreamListenerOptions): Promise<
       socket.destroy();
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
-      // Resets and aborted TLS sessions are routine for a network listener: note, count, move on.
+      // Resets and aborted TLS sessions are routine for a network listener: note them and move on;
+      // 'close' follows and flushes what was received.
       warn({ remote: ctx.remote, transport: ctx.transport, code: err.code }, `syslog: connection error: ${err.message}`);
     });
     socket.on('close', () => {

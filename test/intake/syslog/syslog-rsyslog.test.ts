@@ -75,6 +75,8 @@ describe.skipIf(rsyslogMissing !== undefined)('rsyslog omfwd', () => {
     const records = sink.records.filter((r) => r.text?.includes(` ${tag} line `));
     expect(records.every((r) => header.test(r.text ?? ''))).toBe(true);
     expect(records.every((r) => r.meta?.transport === transport)).toBe(true);
+    // Over TLS the verified client certificate names the sender.
+    expect(records.every((r) => r.meta?.tlsPeer === (transport === 'tls' ? 'rsyslog-client' : undefined))).toBe(true);
   });
 
   it('TLS refuses a client without a certificate and counts it', async () => {
