@@ -67,18 +67,29 @@ export function normalizeRecord(record: RawRecord, limits: InputLimits): Normali
       if (err instanceof ParseError) return raw(`${type.name}: ${err.message}`);
       return raw(`${type.name}: parser failed: ${(err as Error).message}`);
     }
-    const keys = Object.keys(fields);
     let parseError: string | undefined;
-    if (keys.length > limits.maxFields) {
-      for (const key of keys.slice(limits.maxFields)) delete fields[key];
-      parseError = `event had ${keys.length} fields; kept the first ${limits.maxFields}`;
+    let count = 0;
+    for (const key in fields) {
+      if (++count > limits.maxFields) delete fields[key];
     }
+    if (count > limits.maxFields) parseError = `event had ${count} fields; kept the first ${limits.maxFields}`;
     const stamp = fields['@timestamp'];
-    const parsed = typeof stamp === 'string' ? Date.parse(stamp) : Number.NaN;
+    const parsed = typeof stamp === 'string' ? parseTimestamp(stamp) : Number.NaN;
     const timestamp = Number.isFinite(parsed) ? parsed : record.receivedAt;
-    fields['@timestamp'] = new Date(timestamp).toISOString();
+    // Mappers emit canonical UTC; only rewrite what is not (offsets, missing, unparsable).
+    if (!(typeof stamp === 'string' && Number.isFinite(parsed) && CANONICAL_UTC.test(stamp))) {
+      fields['@timestamp'] = new Date(timestamp).toISOString();
+    }
     return { ...base, timestamp, sourceType: type.name, fields, ...(parseError ? { parseError } : {}) };
   }
+}
+
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const ZONELESS_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?$/;
+
+/** ISO 8601 time in ms; a time without a zone is read as UTC, never as the server's local time. */
+function parseTimestamp(text: string): number {
+  return Date.parse(ZONELESS_ISO.test(text) ? `${text}Z` : text);
 }
 
 function utf8Length(text: string): number {
