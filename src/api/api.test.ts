@@ -80,6 +80,18 @@ describe('REST API', () => {
     const bad = await session.request('GET', '/api/v1/events?field.a%27%3B%20drop=1');
     expect(bad.status).toBe(400);
 
+    const metrics = await (await fetch(`${vigil.url}/metrics`)).text();
+    expect(metrics).toMatch(/vigil_intake_records_total\{source="api-test"\} 1/);
+    expect(metrics).toMatch(/vigil_stored_events_total\{source="api-test"\} 1/);
+    expect(metrics).toContain('vigil_pipeline_pending_records 0');
+    expect(metrics).toContain('vigil_store_write_seconds_bucket');
+    expect(await (await fetch(`${vigil.url}/readyz`)).json()).toEqual({ status: 'ready', pendingRecords: 0 });
+
+    const { sources } = await session.json<{ sources: { name: string; stats: { eventsTotal: number; lastEventAt?: number } }[] }>('GET', '/api/v1/sources');
+    const stats = sources.find((s) => s.name === 'api-test')!.stats;
+    expect(stats.eventsTotal).toBe(1);
+    expect(stats.lastEventAt).toBeGreaterThan(0);
+
     expect((await session.request('DELETE', `/api/v1/sources/${created.source.id}`)).status).toBe(204);
     const refused = await fetch(`${vigil.url}/api/v1/ingest`, {
       method: 'POST', headers: { authorization: `Bearer ${created.token}`, 'content-type': 'application/json' }, body: '{"message":"x"}',
