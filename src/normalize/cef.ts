@@ -7,7 +7,7 @@
 import type { EventFields } from '../core/event.ts';
 import { type CefRecord, parseCef } from '../parse/cef.ts';
 import { type LeefRecord, parseLeef } from '../parse/leef.ts';
-import { isoOf, parseLooseTime, parseUint } from '../parse/text-util.ts';
+import { isoOf, parseLooseTime, parsePort, parseUint } from '../parse/text-util.ts';
 import type { NormalizeContext, TextSourceType } from './source-type.ts';
 import { addRelated, prefixedName, setEndpoint, setPort, setUser } from './text-fields.ts';
 
@@ -22,9 +22,13 @@ const int = (name: string): Setter => (out, value) => {
   const n = parseUint(value.trim());
   if (n !== undefined) out[name] = n;
 };
+const natPort = (name: string): Setter => (out, value) => {
+  const p = parsePort(value.trim());
+  if (p !== undefined) out[name] = p;
+};
 const endpoint = (prefix: 'source' | 'destination'): Setter => (out, value) => setEndpoint(out, prefix, value.trim());
-const port = (name: string): Setter => (out, value) => setPort(out, name, value.trim());
-const user = (name: string): Setter => (out, value) => setUser(out, name, value);
+const port = (prefix: 'source' | 'destination'): Setter => (out, value) => setPort(out, prefix, value.trim());
+const user = (name: Parameters<typeof setUser>[1]): Setter => (out, value) => setUser(out, name, value);
 const host = (name: string): Setter => (out, value) => {
   out[name] = value;
   addRelated(out, 'related.hosts', value);
@@ -47,8 +51,8 @@ const direction: Setter = (out, value) => {
 const CEF_KEYS: Record<string, Setter> = {
   src: endpoint('source'), sourceAddress: endpoint('source'),
   dst: endpoint('destination'), destinationAddress: endpoint('destination'),
-  spt: port('source.port'), sourcePort: port('source.port'),
-  dpt: port('destination.port'), destinationPort: port('destination.port'),
+  spt: port('source'), sourcePort: port('source'),
+  dpt: port('destination'), destinationPort: port('destination'),
   shost: host('source.domain'), sourceHostName: host('source.domain'),
   dhost: host('destination.domain'), destinationHostName: host('destination.domain'),
   smac: text('source.mac'), sourceMacAddress: text('source.mac'),
@@ -87,10 +91,10 @@ const CEF_KEYS: Record<string, Setter> = {
 // LEEF predefined attribute keys → ECS.
 const LEEF_KEYS: Record<string, Setter> = {
   src: endpoint('source'), dst: endpoint('destination'),
-  srcPort: port('source.port'), dstPort: port('destination.port'),
+  srcPort: port('source'), dstPort: port('destination'),
   srcMAC: text('source.mac'), dstMAC: text('destination.mac'),
   srcPostNAT: text('source.nat.ip'), dstPostNAT: text('destination.nat.ip'),
-  srcPostNATPort: port('source.nat.port'), dstPostNATPort: port('destination.nat.port'),
+  srcPostNATPort: natPort('source.nat.port'), dstPostNATPort: natPort('destination.nat.port'),
   usrName: user('user.name'), accountName: user('user.name'), domain: text('user.domain'),
   proto: lower('network.transport'),
   srcBytes: int('source.bytes'), dstBytes: int('destination.bytes'),

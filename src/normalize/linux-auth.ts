@@ -56,7 +56,7 @@ function readPort(text: string, at: number, out: EventFields, prefix: 'source' |
   const start = at + 6;
   let end = start;
   while (end < text.length && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) end++;
-  setPort(out, prefix === 'source' ? 'source.port' : 'destination.port', text.slice(start, end));
+  setPort(out, prefix, text.slice(start, end));
 }
 
 /** `[invalid user ]<user> from <ip> port <port> ...`: the user, then the address after the last " from ". */
