@@ -56,6 +56,12 @@ type State =
   | { kind: 'lf-discard' }
   | { kind: 'failed' };
 
+// Stateless states are shared rather than allocated per frame (this runs once per message).
+const START: State = { kind: 'start' };
+const IN_LF: State = { kind: 'lf' };
+const LF_DISCARD: State = { kind: 'lf-discard' };
+const FAILED: State = { kind: 'failed' };
+
 /**
  * Decodes a byte stream into syslog messages, one connection per instance. Feed chunks as they arrive
  * with {@link push}; call {@link end} when the stream closes to flush an unterminated last frame.
@@ -67,7 +73,7 @@ type State =
  */
 export class SyslogFrameDecoder {
   readonly #max: number;
-  #state: State = { kind: 'start' };
+  #state: State = START;
   /** Bytes of the current frame, kept as the chunks they came in to avoid quadratic copying. */
   #parts: Uint8Array[] = [];
   #partsLength = 0;
@@ -105,7 +111,7 @@ export class SyslogFrameDecoder {
             this.#state = { kind: 'count', value: b - DIGIT_0, digits: 1 };
             pos++;
           } else {
-            this.#state = { kind: 'lf' };
+            this.#state = IN_LF;
           }
           break;
         }
@@ -137,7 +143,7 @@ export class SyslogFrameDecoder {
           state.remaining -= take;
           if (state.remaining === 0) {
             this.#emit(frames, 'octet-counting');
-            this.#state = { kind: 'start' };
+            this.#state = START;
           }
           break;
         }
@@ -153,14 +159,14 @@ export class SyslogFrameDecoder {
             // trailer) instead of buffering up to the next LF, which may never come.
             if (end === -1 && this.#frameLength > this.#max + 1) {
               this.#emit(frames, 'lf', true);
-              this.#state = { kind: 'lf-discard' };
+              this.#state = LF_DISCARD;
             }
           }
           if (end === -1) {
             pos = chunk.length;
           } else {
             if (this.#state.kind === 'lf') this.#emit(frames, 'lf');
-            this.#state = { kind: 'start' };
+            this.#state = START;
             pos = end + 1;
           }
           break;
@@ -178,7 +184,7 @@ export class SyslogFrameDecoder {
   end(): DecodeResult {
     const frames: Frame[] = [];
     const state = this.#state;
-    this.#state = { kind: 'start' };
+    this.#state = START;
     switch (state.kind) {
       case 'lf':
         this.#emit(frames, 'lf');
@@ -205,7 +211,7 @@ export class SyslogFrameDecoder {
   }
 
   #fail(frames: Frame[], reason: string, discardedBytes: number): DecodeResult {
-    this.#state = { kind: 'failed' };
+    this.#state = FAILED;
     this.#reset();
     return { frames, error: { reason, discardedBytes } };
   }
