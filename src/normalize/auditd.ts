@@ -79,9 +79,10 @@ export function auditToEcs(record: AuditRecord, out: EventFields): EventFields {
   for (const [key, value] of record.fields) {
     const name = prefixedName(AUDIT_NAMES, 'auditd.log.', key);
     const prev = out[name];
-    // A repeated key keeps every value.
+    // A repeated key keeps every value (appending in place: copying would be quadratic).
     if (v[key] === undefined) out[name] = value;
-    else out[name] = Array.isArray(prev) ? [...(prev as string[]), value] : [String(prev), value];
+    else if (Array.isArray(prev)) (prev as string[]).push(value);
+    else out[name] = [String(prev), value];
     if (v[key] === undefined) v[key] = value;
     if (record.type === 'EXECVE') {
       // a0, a1 ...; arguments too long for one field come as a1_len=N a1[0]=... a1[1]=...

@@ -65,8 +65,11 @@ export function syslogToEcs(msg: SyslogMessage, ctx: NormalizeContext): EventFie
       for (const [name, value] of element.params) {
         const key = prefixedName(SD_NAMES, prefix, `.${name}`, 8192, `${element.id}\0${name}`);
         const prev: FieldValue | undefined = out[key];
-        // A repeated parameter (allowed by RFC 5424) keeps every value.
-        out[key] = prev === undefined ? value : Array.isArray(prev) ? [...(prev as string[]), value] : [String(prev), value];
+        // A repeated parameter (allowed by RFC 5424) keeps every value; arrays here are our own,
+        // so append in place (copying would be quadratic in the number of repeats).
+        if (prev === undefined) out[key] = value;
+        else if (Array.isArray(prev)) (prev as string[]).push(value);
+        else out[key] = [String(prev), value];
       }
       if (element.params.length === 0) out[prefix] = true;
     }

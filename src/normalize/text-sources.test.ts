@@ -100,3 +100,37 @@ describe('property: decoders and normalizers fail only with ParseError', () => {
     }), { numRuns: 3000 });
   });
 });
+
+describe('huge and adversarial records', () => {
+  // Each of these would take minutes with a quadratic scan; the suite's timeout catches regressions.
+  const big = 300_000;
+  it.each([
+    ['sshd user of repeated " from "', `<38>Jun 15 11:00:01 h sshd[1]: Invalid user ${'a from '.repeat(big / 7)}x from 10.0.0.1 port 22`],
+    ['sshd repeated " port "', `<38>Jun 15 11:00:01 h sshd[1]: Disconnected from user ${' port 1'.repeat(big / 7)} 10.0.0.1 port 22`],
+    ['sudo with many " ; "', `<38>Jun 15 11:00:01 h sudo: alice : ${'X ; '.repeat(big / 4)}USER=root ; COMMAND=/bin/true`],
+    ['CEF with many pairs', `CEF:0|a|b|c|d|e|5|${'k=v\\= '.repeat(big / 6)}`],
+    ['CEF with many "=" in one value', `CEF:0|a|b|c|d|e|5|k=${'=x'.repeat(big / 2)}`],
+    ['LEEF with many delimiters', `LEEF:2.0|a|b|c|d|^|${'x^'.repeat(big / 2)}`],
+    ['auditd with a repeated key', `type=AVC msg=audit(1.0:1): ${'name=a '.repeat(big / 7)}`],
+    ['auditd with bare words', `type=AVC msg=audit(1.0:1): ${'{ '.repeat(big / 2)}`],
+    ['RFC 5424 with a repeated SD param', `<13>1 - h a - - [x ${'p="v" '.repeat(big / 6)}]`],
+    ['RFC 5424 with many SD elements', `<13>1 - h a - - ${'[e@1 a="b"]'.repeat(big / 11)} m`],
+    ['access log with many trailing fields', `10.0.0.1 - - [15/Jun/2024:08:01:02 +0000] "GET / HTTP/1.1" 200 5 ${'"x" '.repeat(big / 4)}`],
+    ['syslog without spaces', `<13>Jun 15 11:00:01 ${'x'.repeat(big)}`],
+  ])('%s', (_name, text) => {
+    const e = auto(text);
+    expect(e.original).toBe(text);
+    expect(e.parseError ?? '').not.toMatch(/parser failed/);
+  });
+
+  it('rejects records over the size limit before parsing', () => {
+    const e = auto(`<13>Jun 15 11:00:01 h a: ${'x'.repeat(DEFAULT_INPUT_LIMITS.maxRecordBytes)}`);
+    expect(e.sourceType).toBe('raw');
+    expect(e.parseError).toMatch(/exceeds/);
+  });
+
+  it('keeps every value of a repeated key', () => {
+    const e = auto(`type=AVC msg=audit(1.0:1): ${'name=a '.repeat(1000)}`);
+    expect((e.fields['auditd.log.name'] as string[]).length).toBe(1000);
+  });
+});
