@@ -29,11 +29,11 @@ export async function sendUdp(port: number, messages: (string | Uint8Array)[]): 
   socket.close();
 }
 
-/** Polls `check` until it is true, failing with `what` after `timeoutMs`. */
-export async function until(check: () => boolean, what: string, timeoutMs = 10_000, everyMs = 20): Promise<void> {
+/** Polls `check` until it is true, failing with `what` (evaluated then) after `timeoutMs`. */
+export async function until(check: () => boolean, what: string | (() => string), timeoutMs = 10_000, everyMs = 20): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

@@ -3,7 +3,7 @@
  * process that reads files with imfile and forwards them with omfwd to the listeners under test.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -75,7 +75,7 @@ export class Rsyslog {
   /** Writes the config, validates it with `rsyslogd -N1`, and starts rsyslogd in the foreground. */
   start(routes: Route[], pki: Pki): void {
     const work = join(this.dir, 'work');
-    execFileSync('mkdir', ['-p', work]);
+    mkdirSync(work, { recursive: true });
     const conf = [
       `global(workDirectory="${work}" maxMessageSize="64k"`,
       `  defaultNetstreamDriverCAFile="${pki.caCert}"`,

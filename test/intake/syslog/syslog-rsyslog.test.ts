@@ -2,11 +2,10 @@
  * Interoperability with rsyslog's omfwd, the forwarder most Linux fleets run: TCP with octet counting
  * and with traditional LF framing, and TLS (gtls driver, x509/name auth, client certificate required).
  */
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSyslogListener, type SyslogListener } from '../../../src/intake/syslog/syslog-listener.ts';
 import { MemorySink } from './memory-sink.ts';
@@ -58,7 +57,8 @@ describe.skipIf(rsyslogMissing !== undefined)('rsyslog omfwd', () => {
   });
 
   const wait = async (tag: string, count: number): Promise<void> => {
-    await until(() => messagesOf(tag).length >= count, `${count} "${tag}" messages from rsyslog (got ${messagesOf(tag).length}); rsyslogd said: ${rsyslog.output}`, 30_000);
+    await until(() => messagesOf(tag).length >= count,
+      () => `${count} "${tag}" messages from rsyslog (got ${messagesOf(tag).length}); rsyslogd said: ${rsyslog.output || '(nothing)'}`, 30_000);
   };
 
   it.each([

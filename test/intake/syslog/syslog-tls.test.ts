@@ -1,6 +1,5 @@
 /** The TLS listener with Node's own TLS client: records, backpressure through TLS, config errors. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
