@@ -10,7 +10,7 @@ import type { InputLimits } from '../core/limits.ts';
 import { generateDemoRecords } from '../demo/demo-data.ts';
 import { startSyslogListener, type SyslogListener } from '../intake/syslog/syslog-listener.ts';
 import { createLogger } from '../ops/logger.ts';
-import { createMetrics, type VigilMetrics } from '../ops/metrics.ts';
+import { createMetrics, registerSyslogMetrics, type VigilMetrics } from '../ops/metrics.ts';
 import { Pipeline } from '../pipeline/pipeline.ts';
 import { SourceStatsTracker } from '../pipeline/source-stats.ts';
 import { openDuckDbEventStore } from '../store/duckdb/duckdb-event-store.ts';
@@ -68,6 +68,8 @@ export async function startVigil(options: StartOptions): Promise<RunningVigil> {
   try {
     await server.listen({ host: config.server.host, port: config.server.port });
     syslog = await startSyslogListener(config.intake.syslog, { sink: pipeline, log });
+    const listener = syslog;
+    registerSyslogMetrics(metrics, () => listener.stats as Partial<Record<string, Record<string, number>>>);
   } catch (err) {
     await server.close();
     await core.close();

@@ -39,3 +39,21 @@ export function createMetrics() {
 }
 
 export type VigilMetrics = ReturnType<typeof createMetrics>;
+
+/**
+ * Exposes per-transport syslog listener counters (read on each scrape, not copied on the hot path)
+ * as `vigil_syslog_<counter>{transport}`.
+ */
+export function registerSyslogMetrics(metrics: VigilMetrics, read: () => Partial<Record<string, Record<string, number>>>): void {
+  const sample = read();
+  const names = new Set(Object.values(sample).flatMap((stats) => Object.keys(stats ?? {})));
+  for (const name of names) {
+    const metricName = `vigil_syslog_${name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
+    new Gauge({
+      name: metricName, help: `Syslog listener counter "${name}", by transport.`, labelNames: ['transport'], registers: [metrics.registry],
+      collect() {
+        for (const [transport, stats] of Object.entries(read())) this.set({ transport }, stats?.[name] ?? 0);
+      },
+    });
+  }
+}
