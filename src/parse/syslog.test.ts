@@ -56,6 +56,12 @@ describe('parseSyslog RFC 3164', () => {
     expect(parseSyslog('<13>Mar  1 08:00:00.250 h app: x', RECEIVED).timestamp).toBe('2024-03-01T08:00:00.250Z');
   });
 
+  it('treats a "-" hostname as unknown', () => {
+    const m = parseSyslog('<13>Jun 15 10:00:00 - app[7]: hello', RECEIVED);
+    expect(m.hostname).toBeUndefined();
+    expect(m).toMatchObject({ appName: 'app', procId: '7', message: 'hello' });
+  });
+
   it('keeps a message that follows the hostname without a tag', () => {
     const m = parseSyslog('<46>Jun 15 10:00:00 host last message repeated 3 times', RECEIVED);
     expect(m.appName).toBeUndefined();

@@ -227,7 +227,8 @@ function parse3164(line: string, start: number, receivedAt: number, out: SyslogM
   let sp = line.indexOf(' ', i);
   let wordEnd = sp < 0 ? line.length : sp;
   if (timestamp !== undefined && !readTag(line, i, wordEnd, out) && !isPayloadStart(line, i)) {
-    if (wordEnd > i) out.hostname = line.slice(i, wordEnd);
+    // "-" is what some relays write for an unknown host (RFC 5424's NILVALUE habit).
+    if (wordEnd > i && !(wordEnd === i + 1 && line.charCodeAt(i) === 45)) out.hostname = line.slice(i, wordEnd);
     if (sp < 0) return out;
     i = sp + 1;
     sp = line.indexOf(' ', i);
