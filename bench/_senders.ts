@@ -104,9 +104,10 @@ function post(agent: http.Agent, url: URL, item: BulkBody): Promise<Reply> {
 /**
  * Posts every body to `url` over `connections` keep-alive connections, each taking the next body as
  * soon as its previous request was answered. A 429/503 is retried after the server's Retry-After, as
- * a well-behaved shipper does; any other non-2xx, or a reply accepting fewer records than sent, fails.
+ * a well-behaved shipper does (at most `maxRetryAfter` seconds, for shippers with their own backoff
+ * cap); any other non-2xx, or a reply accepting fewer records than sent, fails.
  */
-export async function sendHttpBulk(url: URL, bodies: readonly BulkBody[], connections: number): Promise<BulkResult> {
+export async function sendHttpBulk(url: URL, bodies: readonly BulkBody[], connections: number, maxRetryAfter = Infinity): Promise<BulkResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   let next = 0;
   let lastAckAt = 0;
@@ -121,8 +122,9 @@ export async function sendHttpBulk(url: URL, bodies: readonly BulkBody[], connec
         const reply = await post(agent, url, item);
         if (reply.status === 429 || reply.status === 503) {
           busyReplies++;
-          busyWaitSeconds += reply.retryAfter;
-          await new Promise((resolve) => setTimeout(resolve, reply.retryAfter * 1000));
+          const wait = Math.min(reply.retryAfter, maxRetryAfter);
+          busyWaitSeconds += wait;
+          await new Promise((resolve) => setTimeout(resolve, wait * 1000));
           continue;
         }
         if (reply.status < 200 || reply.status > 299) throw new Error(`ingest answered ${reply.status}: ${reply.body.slice(0, 500)}`);

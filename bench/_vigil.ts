@@ -166,3 +166,53 @@ export async function pipelineMetrics(vigil: RunningVigil): Promise<PipelineMetr
     journalWriteSeconds: sum('vigil_journal_write_seconds_sum'),
   };
 }
+
+/** One point of {@link recordTimeline}. */
+export interface TimelinePoint {
+  /** Seconds since the timeline started. */
+  at: number;
+  stored: number;
+  pending: number;
+  rss: number;
+}
+
+/**
+ * Polls status and RSS every `everyMs` in the background, to show whether the stored rate is steady
+ * or bursty and how memory follows the queue. Call the returned function to stop and get the points.
+ */
+export function recordTimeline(vigil: RunningVigil, everyMs = 2000): () => TimelinePoint[] {
+  const started = performance.now();
+  const points: TimelinePoint[] = [];
+  let stopped = false;
+  const tick = async (): Promise<void> => {
+    while (!stopped) {
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+      if (stopped || vigil.proc.child.exitCode !== null) return;
+      try {
+        const status = await vigil.session.json<Status>('GET', '/api/v1/status');
+        points.push({ at: (performance.now() - started) / 1000, stored: status.events.total, pending: status.pipeline.pendingRecords, rss: procStats(vigil.pid).rss });
+      } catch {
+        return; // Vigil went away; waitStored reports that.
+      }
+    }
+  };
+  void tick();
+  return () => {
+    stopped = true;
+    return points;
+  };
+}
+
+/** Formats timeline points as `t stored pending rss` rows of a few per line. */
+export function formatTimeline(points: readonly TimelinePoint[]): string {
+  let previous = { at: 0, stored: 0 };
+  const cells = points.map((p) => {
+    const rate = (p.stored - previous.stored) / (p.at - previous.at);
+    previous = p;
+    return `${p.at.toFixed(0).padStart(3)}s ${(p.stored / 1000).toFixed(0).padStart(5)}k stored ${(rate / 1000).toFixed(1).padStart(5)}k/s `
+      + `${(p.pending / 1000).toFixed(0).padStart(4)}k pending ${(p.rss / 2 ** 20).toFixed(0).padStart(5)} MiB`;
+  });
+  const lines: string[] = [];
+  for (let i = 0; i < cells.length; i += 2) lines.push(`  ${cells.slice(i, i + 2).join('   |   ')}`);
+  return lines.join('\n');
+}

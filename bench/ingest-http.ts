@@ -1,12 +1,14 @@
 /**
  * End-to-end HTTP bulk ingest into a real Vigil:
  *   npm run bench -- ingest-http [events=1000000] [--batch 2000] [--connections 4]
- *                                [--windows-share 0.2] [--pipeline-batch N] [--cpu-prof] [--no-calibrate]
+ *                                [--windows-share 0.2] [--max-retry-after S] [--pipeline-batch N]
+ *                                [--cpu-prof] [--no-calibrate]
  *
  * Requests of `--batch` events to `POST /api/v1/ingest` over `--connections` keep-alive connections:
  * syslog batches (sshd, sudo, kernel, cron, PAM, nginx lines) as text/plain to a source of type
  * `syslog`, and with probability `--windows-share` Windows batches (OTRF events, NDJSON) to a
- * source of type `windows`. A 2xx means the records are fsynced to the journal; the run is timed
+ * source of type `windows`. A 429/503 is retried after its Retry-After (capped by --max-retry-after).
+ * A 2xx means the records are fsynced to the journal; the run is timed
  * from the first byte until `GET /api/v1/status` reports every event stored and nothing pending.
  * The same bodies are first sent to a null HTTP server to show what the sender alone can do.
  */
@@ -18,7 +20,7 @@ import { cachedHttpBodies } from './_ingest-data.ts';
 import { startNullServer } from './_receivers.ts';
 import { cpuCells, cpuSnapshot, loadLine, machineLine, mib, printTable, rate, secs, summarizeProfiles } from './_report.ts';
 import { sendHttpBulk, type BulkBody } from './_senders.ts';
-import { pipelineMetrics, procStats, startVigil, waitStored } from './_vigil.ts';
+import { formatTimeline, pipelineMetrics, procStats, recordTimeline, startVigil, waitStored } from './_vigil.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -26,6 +28,7 @@ const { values, positionals } = parseArgs({
     batch: { type: 'string', default: '2000' },
     connections: { type: 'string', default: '4' },
     'windows-share': { type: 'string', default: '0.2' },
+    'max-retry-after': { type: 'string' },
     'pipeline-batch': { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     'no-calibrate': { type: 'boolean', default: false },
@@ -38,6 +41,8 @@ const windowsShare = Number(values['windows-share']);
 if (!Number.isInteger(total) || total < 1) throw new Error(`events must be a positive integer, got ${positionals[0]}`);
 if (!Number.isInteger(batch) || batch < 1 || batch > 50_000) throw new Error(`--batch must be 1 to 50000, got ${values.batch}`);
 if (!Number.isInteger(connections) || connections < 1 || connections > 64) throw new Error(`--connections must be 1 to 64, got ${values.connections}`);
+const maxRetryAfter = values['max-retry-after'] === undefined ? Infinity : Number(values['max-retry-after']);
+if (!(maxRetryAfter >= 0)) throw new Error(`--max-retry-after must be a number of seconds, got ${values['max-retry-after']}`);
 if (!(windowsShare >= 0 && windowsShare <= 1)) throw new Error(`--windows-share must be 0 to 1, got ${values['windows-share']}`);
 
 console.log(machineLine());
@@ -76,21 +81,24 @@ try {
   const syslogToken = await vigil.session.createSource('bench-linux', 'http', 'syslog');
   const windowsToken = await vigil.session.createSource('bench-windows', 'http', 'windows');
   const tokens = withToken(syslogToken, windowsToken);
-  const cpu0 = procStats(vigil.pid).cpuSeconds;
+  const { cpuSeconds: cpu0, rss: startRss } = procStats(vigil.pid);
   const before = cpuSnapshot();
+  const stopTimeline = recordTimeline(vigil);
   t = performance.now();
-  const sent = await sendHttpBulk(new URL('/api/v1/ingest', vigil.proc.url), tokens, connections);
+  const sent = await sendHttpBulk(new URL('/api/v1/ingest', vigil.proc.url), tokens, connections, maxRetryAfter);
   const stored = await waitStored(vigil, total);
   const stats = procStats(vigil.pid);
   const cpu = cpuCells(before, stats.cpuSeconds - cpu0);
+  const timeline = stopTimeline();
   const metrics = await pipelineMetrics(vigil);
   rows.push(['Vigil → journal + DuckDB', secs(sent.lastAckAt - t), rate(total, (sent.lastAckAt - t) / 1000), secs(stored.storedAt - t),
     rate(total, (stored.storedAt - t) / 1000), ...cpu, mib(stats.peakRss)]);
   console.log(`Vigil: ${stored.total.toLocaleString('en')} events stored, ${metrics.parseFailures} stored raw (parse failures); `
-    + `${sent.busyReplies} busy replies (429/503; ${sent.busyWaitSeconds} s Retry-After waited over all connections); `
+    + `${sent.busyReplies} busy replies (429/503; ${sent.busyWaitSeconds} s Retry-After waited over all connections${Number.isFinite(maxRetryAfter) ? `, capped at ${maxRetryAfter} s` : ''}); `
     + `peak pending ${stored.peakPending.toLocaleString('en')}; ${metrics.storeWrites} store writes, ${metrics.storeWriteSeconds.toFixed(1)} s in store.append; `
     + `${metrics.journalWrites} journal appends, ${metrics.journalWriteSeconds.toFixed(1)} s submit→fsync`
     + `${values['pipeline-batch'] ? `; pipeline batch ${values['pipeline-batch']}` : ''}`);
+  console.log(`Vigil RSS at start ${mib(startRss)}, peak (VmHWM) ${mib(stats.peakRss)}; every 2 s (time, stored, stored rate, pending, RSS):\n${formatTimeline(timeline)}`);
 } finally {
   const code = await vigil.stop();
   if (code !== 0) console.log(`Vigil exited with ${code}`);

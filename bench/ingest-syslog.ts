@@ -18,7 +18,7 @@ import { cachedSyslogStream } from './_ingest-data.ts';
 import { countFileLines, findRsyslogd, startNullServer, startRsyslog, waitForFileBytes } from './_receivers.ts';
 import { cpuCells, cpuSnapshot, loadLine, machineLine, mib, printTable, rate, secs, summarizeProfiles } from './_report.ts';
 import { sendTcpStream } from './_senders.ts';
-import { freePort, pipelineMetrics, procStats, startVigil, waitStored } from './_vigil.ts';
+import { formatTimeline, freePort, pipelineMetrics, procStats, recordTimeline, startVigil, waitStored } from './_vigil.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -91,13 +91,15 @@ const vigil = await startVigil({
   ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
 });
 try {
-  const cpu0 = procStats(vigil.pid).cpuSeconds;
+  const { cpuSeconds: cpu0, rss: startRss } = procStats(vigil.pid);
   const before = cpuSnapshot();
+  const stopTimeline = recordTimeline(vigil);
   t = performance.now();
   const sent = await sendTcpStream('127.0.0.1', port, data, connections);
   const stored = await waitStored(vigil, total);
   const stats = procStats(vigil.pid);
   const cpu = cpuCells(before, stats.cpuSeconds - cpu0);
+  const timeline = stopTimeline();
   const metrics = await pipelineMetrics(vigil);
   vigilSeconds = (stored.storedAt - t) / 1000;
   rows.push(['Vigil → journal + DuckDB', secs(sent - t), rate(total, (sent - t) / 1000), secs(stored.storedAt - t), rate(total, vigilSeconds),
@@ -107,6 +109,7 @@ try {
     + `${metrics.storeWrites} store writes, ${metrics.storeWriteSeconds.toFixed(1)} s in store.append; `
     + `${metrics.journalWrites} journal appends, ${metrics.journalWriteSeconds.toFixed(1)} s submit→fsync`
     + `${values['pipeline-batch'] ? `; pipeline batch ${values['pipeline-batch']}` : ''}`);
+  console.log(`Vigil RSS at start ${mib(startRss)}, peak (VmHWM) ${mib(stats.peakRss)}; every 2 s (time, stored, stored rate, pending, RSS):\n${formatTimeline(timeline)}`);
 } finally {
   const code = await vigil.stop();
   if (code !== 0) console.log(`Vigil exited with ${code}`);
