@@ -1,9 +1,6 @@
 import type { EventFields } from '../core/event.ts';
 
-/** Thrown by a source type when a record is recognisably its own but broken; the message is the reason shown to users. */
-export class ParseError extends Error {
-  override name = 'ParseError';
-}
+export { ParseError } from '../core/parse-error.ts';
 
 /** What a source type knows about the record besides its content. */
 export interface NormalizeContext {

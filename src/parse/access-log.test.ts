@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../normalize/source-type.ts';
+import { ParseError } from '../core/parse-error.ts';
 import { looksLikeAccessLog, parseAccessLog } from './access-log.ts';
 
 describe('parseAccessLog', () => {

@@ -4,7 +4,7 @@
  * vhost_combined (`%v:%p` in front) and nginx's `main` (plus `"$http_x_forwarded_for"`).
  * Anything after the known fields is kept in `extra`. Hand-written scanner, no regex.
  */
-import { ParseError } from '../normalize/source-type.ts';
+import { ParseError } from '../core/parse-error.ts';
 import { digitsAt, isDigit, isoOf, monthAt } from './text-util.ts';
 
 /** One decoded access-log line. Fields logged as `-` are absent. */

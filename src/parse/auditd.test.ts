@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../normalize/source-type.ts';
+import { ParseError } from '../core/parse-error.ts';
 import { looksLikeAudit, parseAuditRecord } from './auditd.ts';
 
 describe('parseAuditRecord', () => {

@@ -6,7 +6,7 @@
  *
  * @see https://github.com/linux-audit/audit-documentation/wiki/SPEC-Writing-Good-Events
  */
-import { ParseError } from '../normalize/source-type.ts';
+import { ParseError } from '../core/parse-error.ts';
 import { decodeHex, parseUint } from './text-util.ts';
 
 /** One audit record. Field order is kept; a key may repeat (EXECVE args never do, AVC may). */

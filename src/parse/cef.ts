@@ -6,7 +6,7 @@
  *
  * @see https://www.microfocus.com/documentation/arcsight/arcsight-smartconnectors/pdfdoc/common-event-format-v25/common-event-format-v25.pdf
  */
-import { ParseError } from '../normalize/source-type.ts';
+import { ParseError } from '../core/parse-error.ts';
 
 /** A decoded CEF record. */
 export interface CefRecord {

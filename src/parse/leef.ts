@@ -6,7 +6,7 @@
  *
  * @see https://www.ibm.com/docs/en/dsm?topic=overview-leef-event-components
  */
-import { ParseError } from '../normalize/source-type.ts';
+import { ParseError } from '../core/parse-error.ts';
 import { parseExtension } from './cef.ts';
 
 /** A decoded LEEF record. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../normalize/source-type.ts';
+import { ParseError } from '../core/parse-error.ts';
 import { parseSyslog } from './syslog.ts';
 
 const RECEIVED = Date.UTC(2024, 5, 15, 12, 0, 0);

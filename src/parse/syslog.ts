@@ -6,7 +6,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc5424
  * @see https://www.rfc-editor.org/rfc/rfc3164
  */
-import { ParseError } from '../normalize/source-type.ts';
+import { ParseError } from '../core/parse-error.ts';
 import { digitsAt, isDigit, isoOf, monthAt, readClock, utcYear } from './text-util.ts';
 
 /** One RFC 5424 SD-ELEMENT: its SD-ID and its parameters in order (names may repeat). */
