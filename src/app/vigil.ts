@@ -1,6 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { buildServer } from '../api/server.ts';
@@ -13,7 +12,7 @@ import { createLogger } from '../ops/logger.ts';
 import { createMetrics, registerSyslogMetrics, type VigilMetrics } from '../ops/metrics.ts';
 import { Pipeline } from '../pipeline/pipeline.ts';
 import { SourceStatsTracker } from '../pipeline/source-stats.ts';
-import { openDuckDbEventStore } from '../store/duckdb/duckdb-event-store.ts';
+import { WorkerIngestBackend } from '../pipeline/worker-ingest-backend.ts';
 import { openSqliteStateStore } from '../store/sqlite/sqlite-state-store.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { StateStore } from '../store/state-store.ts';
@@ -121,24 +120,27 @@ export interface VigilCore {
 export async function openCore(config: VigilConfig, log: Logger): Promise<VigilCore> {
   mkdirSync(config.dataDir, { recursive: true });
   const state = openSqliteStateStore({ path: join(config.dataDir, 'state.sqlite') });
-  let events: EventStore;
+  const limits: InputLimits = { maxRecordBytes: config.intake.maxRecordBytes, maxJsonDepth: config.intake.maxJsonDepth, maxFields: 1000 };
+  let backend: WorkerIngestBackend;
   try {
-    events = await openDuckDbEventStore({ dir: join(config.dataDir, 'events') });
+    backend = await WorkerIngestBackend.start({
+      storeDir: join(config.dataDir, 'events'), limits,
+      onWorkerError: (err) => log.error({ err }, 'ingest worker failed; restarted'),
+    });
   } catch (err) {
     state.close();
     throw err;
   }
+  const events = backend.store;
   const metrics = createMetrics();
   const stats = new SourceStatsTracker(state);
   const auth = new AuthService(state, { sessionIdleMs: config.server.sessionIdleMinutes * 60_000, sessionMaxMs: config.server.sessionMaxHours * 3_600_000 });
-  const limits: InputLimits = { maxRecordBytes: config.intake.maxRecordBytes, maxJsonDepth: config.intake.maxJsonDepth, maxFields: 1000 };
   const { pipeline } = await Pipeline.start({
     journalDir: join(config.dataDir, 'journal'),
     journalSegmentBytes: config.pipeline.journalSegmentBytes,
     batchSize: config.pipeline.batchSize,
     maxPendingRecords: config.pipeline.maxPendingRecords,
-    workers: config.pipeline.workers ?? Math.max(1, availableParallelism() - 1),
-    limits, store: events, stats, metrics, log,
+    backend, store: events, stats, metrics, log,
   });
   return {
     state, events, pipeline, stats, metrics, auth, limits,

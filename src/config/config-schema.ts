@@ -33,13 +33,11 @@ export const configSchema = z.object({
     }).prefault({}).describe('Syslog listeners. UDP and TCP run on 127.0.0.1:5514 unless disabled; TLS runs when configured.'),
   }).strict().prefault({}).describe('Intake limits and listeners.'),
   pipeline: z.object({
-    workers: z.number().int().min(1).max(64).optional()
-      .describe('Worker threads that parse and normalize (default: CPU cores − 1, at least 1).'),
     batchSize: z.number().int().min(1).max(100_000).default(2000).describe('Records per batch handed to a worker and written to the store.'),
     maxPendingRecords: z.number().int().min(1000).default(200_000)
       .describe('Records accepted but not yet stored before intake is refused (HTTP 429/503, TCP paused). Bounds memory.'),
     journalSegmentBytes: z.number().int().min(1024 * 1024).default(64 * 1024 * 1024).describe('Size at which the ingest journal starts a new segment file.'),
-  }).strict().prefault({}).describe('Parse/normalize workers, batching and backpressure.'),
+  }).strict().prefault({}).describe('Batching, journal and backpressure of the ingest pipeline.'),
   storage: z.object({
     retentionDays: z.number().int().min(0).default(30).describe('Delete events older than this many days (0 keeps them forever).'),
     maxBytes: z.number().int().min(0).default(0).describe('Delete the oldest days of events while the event store is larger than this (0: no limit).'),

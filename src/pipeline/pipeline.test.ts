@@ -9,6 +9,7 @@ import { createMetrics } from '../ops/metrics.ts';
 import { openDuckDbEventStore } from '../store/duckdb/duckdb-event-store.ts';
 import type { EventStore, StoredEvent } from '../store/event-store.ts';
 import { openSqliteStateStore } from '../store/sqlite/sqlite-state-store.ts';
+import { InlineIngestBackend } from './ingest-backend.ts';
 import { Pipeline } from './pipeline.ts';
 import { SourceStatsTracker } from './source-stats.ts';
 
@@ -51,8 +52,8 @@ async function setup(maxPendingRecords: number) {
   const state = openSqliteStateStore({ path: join(dir, 'state.sqlite') });
   const { store, control } = gated(events);
   const start = () => Pipeline.start({
-    journalDir: join(dir, 'journal'), journalSegmentBytes: 1 << 20, batchSize: 100, maxPendingRecords, workers: 1,
-    limits: DEFAULT_INPUT_LIMITS, store, stats: new SourceStatsTracker(state), metrics: createMetrics(), log: silent,
+    journalDir: join(dir, 'journal'), journalSegmentBytes: 1 << 20, batchSize: 100, maxPendingRecords,
+    backend: new InlineIngestBackend(store, DEFAULT_INPUT_LIMITS), store, stats: new SourceStatsTracker(state), metrics: createMetrics(), log: silent,
   });
   closers.push(async () => {
     await events.close();

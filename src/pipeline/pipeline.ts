@@ -1,19 +1,19 @@
-import type { NormalizedEvent, RawRecord } from '../core/event.ts';
-import type { InputLimits } from '../core/limits.ts';
+import type { RawRecord } from '../core/event.ts';
 import { BackpressureError, type IntakeSink, type SubmitReceipt } from '../intake/intake-sink.ts';
 import type { VigilMetrics } from '../ops/metrics.ts';
-import type { EventStore, StoredEvent } from '../store/event-store.ts';
+import type { EventStore } from '../store/event-store.ts';
+import type { IngestBackend, IngestBatch, IngestResult } from './ingest-backend.ts';
 import { Journal, type RecoveryReport } from './journal.ts';
 import type { SourceStatsTracker } from './source-stats.ts';
-import { NormalizeWorkerPool } from './worker-pool.ts';
 
 export interface PipelineOptions {
   journalDir: string;
   journalSegmentBytes: number;
   batchSize: number;
   maxPendingRecords: number;
-  workers: number;
-  limits: InputLimits;
+  /** Normalizes and stores batches (a worker thread in a running node). */
+  backend: IngestBackend;
+  /** The event store, asked for the highest sequence it holds when the pipeline starts. */
   store: EventStore;
   stats: SourceStatsTracker;
   metrics: VigilMetrics;
@@ -29,22 +29,20 @@ interface Pending {
 const STORE_RETRY_MS = [100, 500, 1000, 2000, 5000];
 
 /**
- * The ingest pipeline: journal → normalize workers → event store, in sequence order.
+ * The ingest pipeline: journal → normalize + store (on the ingest worker), in sequence order.
  *
- * Intake calls {@link submit}; the records are journaled (durable) before it resolves, then
- * normalized on worker threads in batches and appended to the store in order. Memory is bounded by
+ * Intake calls {@link submit}; the records are journaled (durable) before it resolves, then handed
+ * in batches to the ingest backend, which normalizes and stores them in order. Memory is bounded by
  * `maxPendingRecords`: past it, submit refuses with {@link BackpressureError} and `saturated` tells
  * stream listeners to pause.
  */
 export class Pipeline implements IntakeSink {
   private readonly options: PipelineOptions;
   private readonly journal: Journal;
-  private readonly pool: NormalizeWorkerPool;
   private queue: Pending[] = [];
   private pending = 0;
-  private inFlight = 0;
+  private batchInFlight = false;
   private storedSeq: number;
-  private appendChain: Promise<void> = Promise.resolve();
   private capacityWaiters: (() => void)[] = [];
   private drainWaiters: (() => void)[] = [];
   private closed = false;
@@ -58,7 +56,6 @@ export class Pipeline implements IntakeSink {
     this.options = options;
     this.journal = journal;
     this.storedSeq = storedSeq;
-    this.pool = new NormalizeWorkerPool(options.workers, options.limits, (err) => options.log.error({ err }, 'normalize worker failed; replaced'));
   }
 
   /** Opens the journal, replays what the store does not have yet, and starts processing. */
@@ -130,13 +127,12 @@ export class Pipeline implements IntakeSink {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
-  /** Refuses new records, stores everything accepted, then stops the workers and the journal. */
+  /** Refuses new records, stores everything accepted, then closes the journal (the backend is the caller's). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.drain();
     await this.journal.close();
-    await this.pool.close();
     for (const wake of this.capacityWaiters.splice(0)) wake();
   }
 
@@ -163,24 +159,22 @@ export class Pipeline implements IntakeSink {
     this.options.metrics.intakeRecords.inc({ source }, count);
   }
 
-  /** Starts batches while there is work and fewer than two batches per worker are in flight. */
+  /**
+   * Hands the next batch to the backend once the previous one is stored. One at a time on purpose:
+   * the store skips sequence numbers below the highest it holds, so a later batch must never be
+   * stored while an earlier one is still being retried.
+   */
   private pump(): void {
-    const maxInFlight = this.options.workers * 2;
-    while (this.inFlight < maxInFlight && this.queue.length > 0) {
-      const batch = this.takeBatch();
-      this.inFlight++;
-      const normalized = this.pool.normalize(batch.records);
-      this.appendChain = this.appendChain
-        .then(async () => this.store(batch, await normalized))
-        .finally(() => {
-          this.inFlight--;
-          this.pump();
-        });
-    }
+    if (this.batchInFlight || this.queue.length === 0) return;
+    this.batchInFlight = true;
+    this.store(this.takeBatch()).finally(() => {
+      this.batchInFlight = false;
+      this.pump();
+    });
   }
 
   /** Takes up to batchSize records from the queue head, keeping each record's sequence number. */
-  private takeBatch(): { seqs: number[]; records: RawRecord[] } {
+  private takeBatch(): IngestBatch {
     const seqs: number[] = [];
     const records: RawRecord[] = [];
     while (records.length < this.options.batchSize && this.queue.length > 0) {
@@ -195,12 +189,13 @@ export class Pipeline implements IntakeSink {
     return { seqs, records };
   }
 
-  private async store(batch: { seqs: number[] }, events: NormalizedEvent[]): Promise<void> {
-    const stored: StoredEvent[] = events.map((event, i) => ({ ...event, seq: batch.seqs[i]! }));
-    for (let attempt = 0; ; attempt++) {
+  /** Waits for the batch to be stored, retrying failed writes (disk full) with backoff until they succeed. */
+  private async store(batch: IngestBatch): Promise<void> {
+    let result: IngestResult;
+    for (let failures = 0; ; failures++) {
       const started = performance.now();
       try {
-        await this.options.store.append(stored);
+        result = await this.options.backend.ingest(batch);
         this.options.metrics.storeWriteSeconds.observe((performance.now() - started) / 1000);
         if (!this.storeHealthy) this.options.log.info({}, 'event store writes recovered');
         this.storeHealthy = true;
@@ -209,23 +204,25 @@ export class Pipeline implements IntakeSink {
         this.options.metrics.storeWriteErrors.inc();
         if (this.storeHealthy) this.options.log.error({ err }, 'event store write failed; retrying, records stay in the journal');
         this.storeHealthy = false;
-        await sleep(STORE_RETRY_MS[Math.min(attempt, STORE_RETRY_MS.length - 1)]!);
+        await sleep(STORE_RETRY_MS[Math.min(failures, STORE_RETRY_MS.length - 1)]!);
       }
     }
     this.storedSeq = batch.seqs.at(-1)!;
-    this.observeStored(events);
+    this.observeStored(result);
     this.journal.release(this.storedSeq);
-    this.release(events.length);
+    this.release(batch.records.length);
   }
 
-  private observeStored(events: NormalizedEvent[]): void {
+  private observeStored(result: IngestResult): void {
     const now = Date.now();
-    this.options.stats.record(events, now);
-    for (const event of events) {
-      this.options.metrics.storedEvents.inc({ source: event.source });
-      if (event.parseError !== undefined) this.options.metrics.parseFailures.inc({ source: event.source });
+    this.options.stats.record(result, now);
+    let stored = 0;
+    for (const summary of result.sources) {
+      stored += summary.events;
+      this.options.metrics.storedEvents.inc({ source: summary.source }, summary.events);
+      if (summary.parseErrors > 0) this.options.metrics.parseFailures.inc({ source: summary.source }, summary.parseErrors);
     }
-    this.storedTotal += events.length;
+    this.storedTotal += stored;
     const elapsed = now - this.lastRateSample.at;
     if (elapsed >= 1000) {
       const rate = ((this.storedTotal - this.lastRateSample.stored) * 1000) / elapsed;

@@ -1,10 +1,9 @@
-import type { NormalizedEvent } from '../core/event.ts';
 import type { ParseErrorSample, SourceStats, StateStore } from '../store/state-store.ts';
+import type { IngestResult } from './ingest-backend.ts';
 
 const MINUTE = 60_000;
 const MINUTES_KEPT = 60;
 const SAMPLES_KEPT_PER_SOURCE = 20;
-const SAMPLE_CHARS = 512;
 
 interface LiveStats extends SourceStats {
   /** Events per second over the last 60 seconds, as a ring indexed by epoch second. */
@@ -35,19 +34,17 @@ export class SourceStatsTracker {
   }
 
   /** Counts a stored batch. `now` is the wall clock at storing time. */
-  record(events: readonly NormalizedEvent[], now: number): void {
-    for (const event of events) {
-      const stats = this.entry(event.source, now);
-      stats.eventsTotal++;
-      stats.lastEventAt = Math.max(stats.lastEventAt ?? 0, event.receivedAt);
-      stats.perMinute[MINUTES_KEPT - 1]!++;
-      stats.perSecond[59]!++;
-      if (event.parseError !== undefined) {
-        stats.parseErrorsTotal++;
-        if (this.pendingSamples.length < 1000) {
-          this.pendingSamples.push({ sourceName: event.source, at: event.receivedAt, reason: event.parseError, sample: event.original.slice(0, SAMPLE_CHARS) });
-        }
-      }
+  record(batch: IngestResult, now: number): void {
+    for (const summary of batch.sources) {
+      const stats = this.entry(summary.source, now);
+      stats.eventsTotal += summary.events;
+      stats.parseErrorsTotal += summary.parseErrors;
+      stats.lastEventAt = Math.max(stats.lastEventAt ?? 0, summary.lastReceivedAt);
+      stats.perMinute[MINUTES_KEPT - 1]! += summary.events;
+      stats.perSecond[59]! += summary.events;
+    }
+    for (const sample of batch.samples) {
+      if (this.pendingSamples.length < 1000) this.pendingSamples.push(sample);
     }
   }
 

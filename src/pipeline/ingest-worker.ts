@@ -1,0 +1,46 @@
+/**
+ * Worker thread that owns the event store: it normalizes batches and appends them in the same
+ * thread, so normalized events are never copied between threads (a structured clone of an event
+ * costs more than normalizing it), and the store's synchronous work stays off the main thread, which
+ * is left to network and journal I/O. Queries for the API are served here too.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { InputLimits } from '../core/limits.ts';
+import { openDuckDbEventStore } from '../store/duckdb/duckdb-event-store.ts';
+import type { EventStore } from '../store/event-store.ts';
+import { InlineIngestBackend } from './ingest-backend.ts';
+import type { WorkerRequest, WorkerResponse } from './ingest-worker-protocol.ts';
+
+const { storeDir, limits } = workerData as { storeDir: string; limits: InputLimits };
+const port = parentPort!;
+const reply = (message: WorkerResponse) => port.postMessage(message);
+
+let store: EventStore;
+try {
+  store = await openDuckDbEventStore({ dir: storeDir });
+} catch (err) {
+  reply({ id: 0, ok: false, error: { name: (err as Error).name, message: (err as Error).message } });
+  process.exit(1);
+}
+const backend = new InlineIngestBackend(store, limits);
+/** Appends must happen one after another, in the order the pipeline sent them. */
+let ingestChain: Promise<unknown> = Promise.resolve();
+
+port.on('message', (request: WorkerRequest) => {
+  const work = (): Promise<unknown> => {
+    switch (request.op) {
+      case 'ingest': return backend.ingest(request.batch);
+      case 'query': return store.query(request.query);
+      case 'stats': return store.stats();
+      case 'lastSeq': return store.lastSeq();
+      case 'retention': return store.enforceRetention(request.policy, request.now);
+      case 'close': return ingestChain.then(() => store.close());
+    }
+  };
+  const result = request.op === 'ingest' ? (ingestChain = ingestChain.then(work, work)) : work();
+  result.then(
+    (value) => reply({ id: request.id, ok: true, result: value }),
+    (err: unknown) => reply({ id: request.id, ok: false, error: { name: (err as Error).name, message: (err as Error).message } }),
+  );
+});
+reply({ id: 0, ok: true, result: 'ready' });

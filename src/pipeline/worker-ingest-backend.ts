@@ -1,0 +1,122 @@
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { InputLimits } from '../core/limits.ts';
+import type { EventQuery, EventStore, EventStoreStats, RetentionPolicy, StoredEvent } from '../store/event-store.ts';
+import type { IngestBackend, IngestBatch, IngestResult } from './ingest-backend.ts';
+import type { WorkerRequest, WorkerResponse } from './ingest-worker-protocol.ts';
+
+/**
+ * Store folders open in this process. DuckDB's file lock is per process, so two workers of one process
+ * could open the same database and corrupt it; this refuses the second one.
+ */
+const openDirs = new Set<string>();
+
+type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
+type RequestBody = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+export interface WorkerIngestOptions {
+  storeDir: string;
+  limits: InputLimits;
+  onWorkerError: (err: Error) => void;
+}
+
+/**
+ * The ingest backend of a running node: one worker thread owns the event store (see
+ * ingest-worker.ts). {@link store} is an EventStore for the rest of the process (API queries,
+ * retention) that forwards to the worker. A worker that dies is restarted and reopens the store;
+ * requests in flight fail, and the pipeline retries its batch (appends are idempotent by seq).
+ */
+export class WorkerIngestBackend implements IngestBackend {
+  readonly store: EventStore;
+  private readonly options: WorkerIngestOptions;
+  private worker!: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closing = false;
+
+  private constructor(options: WorkerIngestOptions) {
+    this.options = options;
+    const call = <T>(body: RequestBody) => this.call<T>(body);
+    this.store = {
+      capabilities: { local: true },
+      append: () => Promise.reject(new Error('append goes through the ingest pipeline')),
+      lastSeq: () => call<number>({ op: 'lastSeq' }),
+      query: (query: EventQuery) => call<StoredEvent[]>({ op: 'query', query }),
+      stats: () => call<EventStoreStats>({ op: 'stats' }),
+      enforceRetention: (policy: RetentionPolicy, now: number) => call<number>({ op: 'retention', policy, now }),
+      close: () => this.close(),
+    };
+  }
+
+  /** Starts the worker and waits until it opened the store (rejects with the store's reason if it cannot). */
+  static async start(options: WorkerIngestOptions): Promise<WorkerIngestBackend> {
+    const dir = resolve(options.storeDir);
+    if (openDirs.has(dir)) throw new Error(`the event store in ${dir} is already open in this process`);
+    openDirs.add(dir);
+    const backend = new WorkerIngestBackend(options);
+    try {
+      await backend.spawn();
+    } catch (err) {
+      openDirs.delete(dir);
+      throw err;
+    }
+    return backend;
+  }
+
+  ingest(batch: IngestBatch): Promise<IngestResult> {
+    return this.call<IngestResult>({ op: 'ingest', batch });
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    await this.call({ op: 'close' });
+    this.closing = true;
+    await this.worker.terminate();
+    openDirs.delete(resolve(this.options.storeDir));
+  }
+
+  private call<T>(body: RequestBody): Promise<T> {
+    if (this.closing) return Promise.reject(new Error('the event store is closed'));
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.worker.postMessage({ id, ...body } as WorkerRequest);
+    });
+  }
+
+  private spawn(): Promise<void> {
+    const worker = new Worker(new URL('./ingest-worker.ts', import.meta.url), {
+      workerData: { storeDir: this.options.storeDir, limits: this.options.limits },
+    });
+    this.worker = worker;
+    return new Promise((resolve, reject) => {
+      let started = false;
+      worker.on('message', (message: WorkerResponse) => {
+        if (message.id === 0) {
+          if (message.ok) {
+            started = true;
+            resolve();
+          } else reject(Object.assign(new Error(message.error.message), { name: message.error.name }));
+          return;
+        }
+        const waiting = this.pending.get(message.id);
+        if (!waiting) return;
+        this.pending.delete(message.id);
+        if (message.ok) waiting.resolve(message.result);
+        else waiting.reject(Object.assign(new Error(message.error.message), { name: message.error.name }));
+      });
+      let failed = false;
+      const fail = (err: Error) => {
+        if (failed || this.closing) return;
+        failed = true;
+        if (!started) return reject(err);
+        this.options.onWorkerError(err);
+        for (const waiting of this.pending.values()) waiting.reject(new Error(`ingest worker died: ${err.message}`));
+        this.pending.clear();
+        this.spawn().catch((spawnErr: unknown) => this.options.onWorkerError(spawnErr as Error));
+      };
+      worker.on('error', fail);
+      worker.on('exit', (code) => fail(new Error(`ingest worker exited with code ${code}`)));
+    });
+  }
+}
