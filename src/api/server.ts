@@ -102,7 +102,10 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     api.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   });
 
-  await registerHttpIntake(app, { sink: deps.pipeline, auth: deps.auth, limits: { ...deps.limits, maxBodyBytes: deps.maxBodyBytes } });
+  await registerHttpIntake(app, {
+    sink: deps.pipeline, auth: deps.auth,
+    limits: { ...deps.limits, maxBodyBytes: deps.maxBodyBytes, maxDecodedBytes: deps.maxBodyBytes * 4 },
+  });
 
   const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
   if (existsSync(webRoot)) {

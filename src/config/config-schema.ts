@@ -19,7 +19,7 @@ export const configSchema = z.object({
     host: z.string().min(1).default('127.0.0.1').describe('Address the web console and API listen on.'),
     port: z.number().int().min(0).max(65535).default(8080).describe('Port of the web console and API.'),
     maxBodyBytes: z.number().int().min(1024).default(16 * 1024 * 1024)
-      .describe('Largest HTTP request body accepted (after decompression for intake), in bytes.'),
+      .describe('Largest HTTP request body accepted as sent (compressed size for gzip intake; decompressed intake bodies may reach 4x this), in bytes.'),
     sessionIdleMinutes: z.number().int().min(1).default(60).describe('A console session ends after this many minutes without a request.'),
     sessionMaxHours: z.number().int().min(1).default(12).describe('A console session ends this many hours after sign-in, whatever its use.'),
   }).strict().prefault({}).describe('HTTP server: web console, REST API and HTTP intake.'),

@@ -1,11 +1,14 @@
 import type { IntakeKind, RawRecord } from '../core/event.ts';
 
-/** Raised when the pipeline is saturated; HTTP adapters answer 429/503 with Retry-After, TCP pauses. */
+/**
+ * Raised when the pipeline cannot take records now (queue full, or the journal's disk refuses writes);
+ * HTTP adapters answer 429/503 with Retry-After, TCP pauses. Nothing of the refused batch was kept.
+ */
 export class BackpressureError extends Error {
   override name = 'BackpressureError';
   readonly retryAfterSeconds: number;
-  constructor(retryAfterSeconds: number) {
-    super(`ingest queue is full; retry after ${retryAfterSeconds}s`);
+  constructor(retryAfterSeconds: number, reason = 'ingest queue is full') {
+    super(`${reason}; retry after ${retryAfterSeconds}s`);
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }

@@ -51,6 +51,7 @@ export class Pipeline implements IntakeSink {
   private storedRate = 0;
   private lastRateSample = { at: Date.now(), stored: 0 };
   private storedTotal = 0;
+  private journalErrorLoggedAt = 0;
 
   private constructor(options: PipelineOptions, journal: Journal, storedSeq: number) {
     this.options = options;
@@ -104,7 +105,12 @@ export class Pipeline implements IntakeSink {
       firstSeq = await this.journal.append(records);
     } catch (err) {
       this.release(records.length);
-      throw err;
+      // Disk full or failing: the sender should retry later, like for a full queue, not see a server error.
+      if (Date.now() - this.journalErrorLoggedAt > 60_000) {
+        this.journalErrorLoggedAt = Date.now();
+        this.options.log.error({ err }, 'journal write failed; intake refused until the disk accepts writes');
+      }
+      throw new BackpressureError(10, (err as Error).message);
     }
     this.options.metrics.journalWriteSeconds.observe((performance.now() - started) / 1000);
     this.countIntake(records);
