@@ -10,8 +10,8 @@ import { obj, parseTime, str } from './json-fields.ts';
 
 /** Timestamp fields, most specific first. */
 const TIME_FIELDS = ['@timestamp', 'timestamp', 'time', 'ts', 'datetime', 'date', 'eventTime', 'event_time', 'created_at', '@t'];
-const MESSAGE_FIELDS = ['message', 'msg', 'log', 'Message', '@m', '@mt'];
-const LEVEL_FIELDS = ['level', 'severity', 'log.level', 'loglevel', 'lvl', '@l'];
+const MESSAGE_FIELDS = ['message', 'msg', 'log', 'Message', '@m', '@mt', 'body'];
+const LEVEL_FIELDS = ['level', 'severity', 'log.level', 'loglevel', 'lvl', '@l', 'severity_text'];
 
 function normalizeJson(r: Record<string, unknown>): EventFields {
   const out: EventFields = {};

@@ -59,3 +59,29 @@ describe('normalizeRecord', () => {
     }), { numRuns: 300 });
   });
 });
+
+describe('transport facts', () => {
+  it('keeps the sender, file, HEC envelope and size-limit tags without overriding the record', () => {
+    const syslog = normalizeRecord({
+      ...text('<38>Nov 23 10:00:00 bastion sshd[1]: Connection closed by 198.51.100.1 port 22'),
+      meta: { transport: 'tls', remote: '192.0.2.7:51000', tlsPeer: 'relay-01', truncated: 'true' },
+    }, DEFAULT_INPUT_LIMITS);
+    expect(syslog.fields['log.source.address']).toBe('192.0.2.7:51000');
+    expect(syslog.fields['tls.client.subject']).toBe('CN=relay-01');
+    expect(syslog.fields.tags).toEqual(['truncated']);
+
+    const hec = normalizeRecord({
+      source: 'hec', sourceType: 'auto', receivedAt: at, data: { note: 'no time of its own' },
+      meta: { 'hec.time': '1700000000.5', 'hec.host': 'k8s-node-3', 'hec.sourcetype': 'kube:audit', 'hec.fields': '{"cluster":"prod","zone":["a","b"]}' },
+    }, DEFAULT_INPUT_LIMITS);
+    expect(hec.timestamp).toBe(1_700_000_000_500);
+    expect(hec.fields['host.name']).toBe('k8s-node-3');
+    expect(hec.fields['splunk.sourcetype']).toBe('kube:audit');
+    expect(hec.fields['labels.cluster']).toBe('prod');
+    expect(hec.fields['labels.zone']).toEqual(['a', 'b']);
+
+    const raw = normalizeRecord({ ...text('garbage'), meta: { file: '/var/log/x.log', line: '3' } }, DEFAULT_INPUT_LIMITS);
+    expect(raw.sourceType).toBe('raw');
+    expect(raw.fields['log.file.path']).toBe('/var/log/x.log');
+  });
+});

@@ -2,6 +2,7 @@ import type { EventFields, NormalizedEvent, RawRecord } from '../core/event.ts';
 import { parseJsonObject } from '../core/json.ts';
 import type { InputLimits } from '../core/limits.ts';
 import { SOURCE_TYPES, findSourceType } from './registry.ts';
+import { addTransportFields } from './transport-fields.ts';
 import { ParseError, type NormalizeContext, type SourceType } from './source-type.ts';
 
 /**
@@ -11,9 +12,12 @@ import { ParseError, type NormalizeContext, type SourceType } from './source-typ
 export function normalizeRecord(record: RawRecord, limits: InputLimits): NormalizedEvent {
   const original = record.text ?? JSON.stringify(record.data ?? null);
   const base = { receivedAt: record.receivedAt, source: record.source, original };
-  const raw = (reason: string): NormalizedEvent => ({
-    ...base, timestamp: record.receivedAt, sourceType: 'raw', fields: { message: truncate(original) }, parseError: reason,
-  });
+  const raw = (reason: string): NormalizedEvent => {
+    const fields: EventFields = { message: truncate(original) };
+    const timestamp = addTransportFields(fields, record.meta) ?? record.receivedAt;
+    fields['@timestamp'] = new Date(timestamp).toISOString();
+    return { ...base, timestamp, sourceType: 'raw', fields, parseError: reason };
+  };
 
   // Cheap upper bound first: UTF-8 needs at most 3 bytes per UTF-16 unit.
   if (original.length * 3 > limits.maxRecordBytes) {
@@ -73,9 +77,10 @@ export function normalizeRecord(record: RawRecord, limits: InputLimits): Normali
       if (++count > limits.maxFields) delete fields[key];
     }
     if (count > limits.maxFields) parseError = `event had ${count} fields; kept the first ${limits.maxFields}`;
+    const transportTime = addTransportFields(fields, record.meta);
     const stamp = fields['@timestamp'];
     const parsed = typeof stamp === 'string' ? parseTimestamp(stamp) : Number.NaN;
-    const timestamp = Number.isFinite(parsed) ? parsed : record.receivedAt;
+    const timestamp = Number.isFinite(parsed) ? parsed : (transportTime ?? record.receivedAt);
     // Mappers emit canonical UTC; only rewrite what is not (offsets, missing, unparsable).
     if (!(typeof stamp === 'string' && Number.isFinite(parsed) && CANONICAL_UTC.test(stamp))) {
       fields['@timestamp'] = new Date(timestamp).toISOString();
