@@ -7,7 +7,9 @@ import type {
 import { resolveDuckDbOptions, type DuckDbEventStoreOptions, type ResolvedDuckDbOptions } from './duckdb-config.ts';
 import { compileEventQuery, type PartitionInfo } from './duckdb-query.ts';
 import { appendEventRow, decodeEventRow, validateBatch } from './duckdb-rows.ts';
-import { CREATE_META_SQL, SCHEMA_VERSION, createPartitionSql, dayOf, dayStart, partitionTable } from './duckdb-schema.ts';
+import {
+  CREATE_META_SQL, SCHEMA_VERSION, STORAGE_VERSION, createPartitionSql, dayOf, dayStart, partitionTable, storageSupportsZstd,
+} from './duckdb-schema.ts';
 import { SerialQueue } from './serial-queue.ts';
 import {
   StoreClosedError, StoreQueryError, StoreWriteError, classifyFailure, firstLine, isFatal,
@@ -52,6 +54,8 @@ class DuckDbEventStore implements EventStore {
   private closed = false;
   private lastSeqValue = 0;
   private readonly partitions = new Map<number, PartitionInfo>();
+  /** Whether the database file's storage format can hold zstd columns (files created before it cannot). */
+  private zstd = false;
   private readonly writes = new SerialQueue();
   private readonly reads = new SerialQueue();
 
@@ -73,6 +77,8 @@ class DuckDbEventStore implements EventStore {
     const config: Record<string, string> = {
       memory_limit: this.options.memoryLimit,
       checkpoint_threshold: this.options.checkpointThreshold,
+      // Only affects files created now; an existing file keeps its format (read back below).
+      storage_compatibility_version: STORAGE_VERSION,
     };
     if (this.options.threads !== undefined) config.threads = String(this.options.threads);
     let instance: DuckDBInstance | undefined;
@@ -82,6 +88,7 @@ class DuckDbEventStore implements EventStore {
       const reader = await instance.connect();
       this.handles = { instance, writer, reader };
       await this.migrate(writer);
+      this.zstd = storageSupportsZstd(await this.storageVersion(writer));
       await this.loadCatalog(writer);
       this.broken = undefined;
     } catch (err) {
@@ -108,6 +115,15 @@ class DuckDbEventStore implements EventStore {
       await rollbackQuietly(conn);
       throw err;
     }
+  }
+
+  /** The file's storage format tag, e.g. `v1.2.0+`. */
+  private async storageVersion(conn: DuckDBConnection): Promise<string | undefined> {
+    const reader = await conn.runAndReadAll(
+      "SELECT map_extract_value(tags, 'storage_version') FROM duckdb_databases() WHERE database_name = current_database()",
+    );
+    const tag = reader.getRows()[0]?.[0];
+    return typeof tag === 'string' ? tag : undefined;
   }
 
   private async metaValue(conn: DuckDBConnection, key: string): Promise<number | undefined> {
@@ -184,7 +200,7 @@ class DuckDbEventStore implements EventStore {
       for (const [day, group] of groups) {
         const known = this.partitions.get(day);
         const table = known?.table ?? partitionTable(day);
-        if (!known) await conn.run(createPartitionSql(table));
+        if (!known) await conn.run(createPartitionSql(table, { zstd: this.zstd }));
         // The appender writes into the open transaction: a rollback discards its rows too
         // (verified by the mid-batch failure test).
         appender = await conn.createAppender(table);
