@@ -84,7 +84,7 @@ export const ingestCommand: Command = {
         for (;;) {
           try {
             await pipeline.submit(records);
-            return;
+            return { stored: records.length, rejected: 0 };
           } catch (err) {
             if (!(err instanceof BackpressureError)) throw err;
             await pipeline.waitForCapacity();
@@ -100,13 +100,14 @@ export const ingestCommand: Command = {
 /** Feeds every batch to `deliver`, showing progress and the final summary; returns the exit code. */
 async function ingestVia(
   batches: AsyncGenerator<FileBatch>,
-  deliver: (records: RawRecord[]) => Promise<void>,
+  deliver: (records: RawRecord[]) => Promise<Delivery>,
   settle: () => Promise<void> = async () => {},
 ): Promise<number> {
   const started = performance.now();
   const progress = new ProgressDisplay({ stream: process.stderr });
   let last: FileBatch | undefined;
   let delivered = 0;
+  let refused = 0;
   try {
     for await (const batch of batches) {
       last = batch;
@@ -117,8 +118,9 @@ async function ingestVia(
         }
       }
       if (batch.records.length > 0) {
-        await deliver(batch.records);
-        delivered += batch.records.length;
+        const outcome = await deliver(batch.records);
+        delivered += outcome.stored;
+        refused += outcome.rejected;
       }
       progress.update({ ...batch.progress, records: delivered });
     }
@@ -130,7 +132,7 @@ async function ingestVia(
   }
   progress.finish();
   const counts = last?.counts;
-  const rejected = counts?.rejected ?? 0;
+  const rejected = (counts?.rejected ?? 0) + refused;
   const errors = counts?.errors ?? 0;
   const summary = formatSummary({
     read: delivered + rejected, stored: delivered, rejected, errors, warnings: counts?.warnings, skipped: counts?.skipped,
@@ -140,13 +142,24 @@ async function ingestVia(
   return rejected > 0 || errors > 0 ? 1 : 0;
 }
 
-async function sendToServer(baseUrl: string, token: string, sourceType: string, records: RawRecord[]): Promise<void> {
+/** What became of a delivered batch: records stored, and records the server refused (with reasons it printed). */
+interface Delivery {
+  stored: number;
+  rejected: number;
+}
+
+async function sendToServer(baseUrl: string, token: string, sourceType: string, records: RawRecord[]): Promise<Delivery> {
   const url = new URL('/api/v1/ingest', baseUrl);
   if (sourceType !== 'auto') url.searchParams.set('sourceType', sourceType);
   const body = `${records.map((r) => (r.text ?? JSON.stringify(r.data)).replace(/[\r\n]+/g, ' ')).join('\n')}\n`;
   for (let attempt = 0; ; attempt++) {
     const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain; charset=utf-8' }, body });
-    if (response.ok) return;
+    if (response.ok || response.status === 400) {
+      const reply = (await response.json().catch(() => ({}))) as { accepted?: number; rejected?: number; errors?: { line?: number; reason: string }[]; message?: string };
+      if (reply.accepted === undefined) throw new Error(`server answered ${response.status}: ${reply.message ?? 'no details'}`);
+      for (const error of reply.errors ?? []) process.stderr.write(`rejected by the server: ${records[(error.line ?? 1) - 1]?.meta?.file ?? ''}: ${error.reason}\n`);
+      return { stored: reply.accepted, rejected: reply.rejected ?? 0 };
+    }
     if ((response.status === 429 || response.status === 503) && attempt < 30) {
       const wait = Number(response.headers.get('retry-after') ?? '1');
       await new Promise((resolve) => setTimeout(resolve, Math.min(30, Math.max(1, wait)) * 1000));
