@@ -2,6 +2,7 @@
  * Output helpers of the end-to-end ingest benchmarks: the machine description recorded with every
  * figure, aligned tables, and a summary of V8 CPU profiles (`--cpu-prof`) by self time.
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,21 @@ import { join } from 'node:path';
 export function machineLine(): string {
   const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
   return `machine: nproc ${availableParallelism()}, ${model}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}`;
+}
+
+/**
+ * The code measured: commit, and whether src/ or bin/ had uncommitted changes (other engineers may
+ * be editing the working tree the benchmark runs from).
+ */
+export function revisionLine(): string {
+  try {
+    const git = (...args: string[]): string => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const commit = git('log', '-1', '--format=%h %cI %s').slice(0, 100);
+    const dirty = git('status', '--porcelain', '--', 'src', 'bin').split('\n').filter(Boolean).length;
+    return `code: ${commit}${dirty ? ` + ${dirty} uncommitted file(s) in src/ or bin/` : ''}`;
+  } catch {
+    return 'code: (not a git checkout)';
+  }
 }
 
 export const rate = (events: number, seconds: number): string => `${Math.round(events / seconds).toLocaleString('en')}/s`;

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cachedHttpBodies } from './_ingest-data.ts';
 import { startNullServer } from './_receivers.ts';
-import { cpuCells, cpuSnapshot, loadLine, machineLine, mib, printTable, rate, secs, summarizeProfiles } from './_report.ts';
+import { cpuCells, cpuSnapshot, loadLine, machineLine, revisionLine, mib, printTable, rate, secs, summarizeProfiles } from './_report.ts';
 import { sendHttpBulk, type BulkBody } from './_senders.ts';
 import { formatTimeline, pipelineMetrics, procStats, recordTimeline, startVigil, waitStored } from './_vigil.ts';
 
@@ -46,6 +46,7 @@ if (!(maxRetryAfter >= 0)) throw new Error(`--max-retry-after must be a number o
 if (!(windowsShare >= 0 && windowsShare <= 1)) throw new Error(`--windows-share must be 0 to 1, got ${values['windows-share']}`);
 
 console.log(machineLine());
+console.log(revisionLine());
 console.log(loadLine());
 let t = performance.now();
 const { bodies, origin, cached } = cachedHttpBodies(total, batch, windowsShare);

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cachedSyslogStream } from './_ingest-data.ts';
 import { countFileLines, findRsyslogd, startNullServer, startRsyslog, waitForFileBytes } from './_receivers.ts';
-import { cpuCells, cpuSnapshot, loadLine, machineLine, mib, printTable, rate, secs, summarizeProfiles } from './_report.ts';
+import { cpuCells, cpuSnapshot, loadLine, machineLine, revisionLine, mib, printTable, rate, secs, summarizeProfiles } from './_report.ts';
 import { sendTcpStream } from './_senders.ts';
 import { formatTimeline, freePort, pipelineMetrics, procStats, recordTimeline, startVigil, waitStored } from './_vigil.ts';
 
@@ -36,6 +36,7 @@ if (!Number.isInteger(total) || total < 1) throw new Error(`events must be a pos
 if (!Number.isInteger(connections) || connections < 1 || connections > 64) throw new Error(`--connections must be 1 to 64, got ${values.connections}`);
 
 console.log(machineLine());
+console.log(revisionLine());
 console.log(loadLine());
 let t = performance.now();
 const { data, cached } = cachedSyslogStream(total);
