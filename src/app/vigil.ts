@@ -51,6 +51,12 @@ export async function startVigil(options: StartOptions): Promise<RunningVigil> {
   const startedAt = Date.now();
   const core = await openCore(config, log);
   const { state, events, pipeline, stats, metrics, auth, limits } = core;
+  let flushWarnedAt = 0;
+  const flushFailed = (err: unknown) => {
+    if (Date.now() - flushWarnedAt < 60_000) return;
+    flushWarnedAt = Date.now();
+    log.warn({ err }, 'could not save source statistics; keeping them in memory and retrying');
+  };
   const initialAdminPassword = await auth.bootstrapAdmin(startedAt);
   auth.ensureSource({ name: config.intake.syslog.sourceName, kind: 'syslog', sourceType: config.intake.syslog.sourceType }, startedAt);
   if (config.demo && state.getSetting('demo.loadedAt') === undefined) {
@@ -76,7 +82,7 @@ export async function startVigil(options: StartOptions): Promise<RunningVigil> {
   }
 
   const timers = [
-    setInterval(() => stats.flush(Date.now()), STATS_FLUSH_MS),
+    setInterval(() => stats.flush(Date.now(), flushFailed), STATS_FLUSH_MS),
     setInterval(() => {
       state.deleteExpiredSessions(Date.now());
       events.enforceRetention({ maxAgeDays: config.storage.retentionDays, maxBytes: config.storage.maxBytes }, Date.now())
@@ -146,7 +152,7 @@ export async function openCore(config: VigilConfig, log: Logger): Promise<VigilC
     state, events, pipeline, stats, metrics, auth, limits,
     async close() {
       await pipeline.close();
-      stats.flush(Date.now());
+      stats.flush(Date.now(), (err) => log.error({ err }, 'could not save source statistics at shutdown'));
       await events.close();
       state.close();
     },

@@ -56,13 +56,20 @@ export class SourceStatsTracker {
     });
   }
 
-  /** Writes counters and new parse-error samples to the state store. */
-  flush(now: number): void {
-    const views = this.view(now).map(({ eventsPerSecond: _eps, ...stats }) => stats);
-    this.state.saveSourceStats(views);
-    if (this.pendingSamples.length > 0) {
-      this.state.addParseErrors(this.pendingSamples, SAMPLES_KEPT_PER_SOURCE);
-      this.pendingSamples = [];
+  /**
+   * Writes counters and new parse-error samples to the state store. A failed write (disk full) is
+   * reported to `onError` and retried at the next flush: the counters live on in memory meanwhile.
+   */
+  flush(now: number, onError: (err: unknown) => void): void {
+    try {
+      const views = this.view(now).map(({ eventsPerSecond: _eps, ...stats }) => stats);
+      this.state.saveSourceStats(views);
+      if (this.pendingSamples.length > 0) {
+        this.state.addParseErrors(this.pendingSamples, SAMPLES_KEPT_PER_SOURCE);
+        this.pendingSamples = [];
+      }
+    } catch (err) {
+      onError(err);
     }
   }
 
