@@ -66,7 +66,6 @@ describe.skipIf(!existsSync(CHROMIUM))('web console in Chromium (needs /usr/bin/
         dataDir,
         server: { host: '127.0.0.1', port: 0 },
         intake: { syslog: { udp: { host: '127.0.0.1', port: 0 }, tcp: { host: '127.0.0.1', port: 0 } } },
-        pipeline: { workers: 1 },
         log: { level: 'warn' },
         demo: true,
       },
