@@ -56,10 +56,10 @@ export function findRsyslogd(): { path: string; version: string } | { missing: s
 
 /**
  * Starts `rsyslogd -n` with its own config in a temporary folder: imtcp on 127.0.0.1:`port`, bound
- * to a ruleset whose only action writes the raw message plus LF to a file (omfile, default buffering,
- * no fsync). Resolves once the port accepts connections.
+ * to a ruleset whose only action writes the raw message plus LF to a file (omfile, default buffering;
+ * fsync per written batch only with `sync`). Resolves once the port accepts connections.
  */
-export async function startRsyslog(binary: string, version: string, port: number): Promise<Rsyslog> {
+export async function startRsyslog(binary: string, version: string, port: number, sync = false): Promise<Rsyslog> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-rsyslog-'));
   const file = join(dir, 'messages.log');
   const conf = join(dir, 'rsyslog.conf');
@@ -68,7 +68,8 @@ export async function startRsyslog(binary: string, version: string, port: number
     'module(load="imtcp")',
     'template(name="plain" type="string" string="%rawmsg%\\n")',
     'ruleset(name="bench") {',
-    `  action(type="omfile" file="${file}" template="plain")`,
+    // sync="on": fsync after each batch rsyslog writes, the nearest to Vigil's journal durability.
+    `  action(type="omfile" file="${file}" template="plain"${sync ? ' sync="on"' : ''})`,
     '}',
     `input(type="imtcp" address="127.0.0.1" port="${port}" ruleset="bench")`,
     '',

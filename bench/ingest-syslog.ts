@@ -1,11 +1,12 @@
 /**
  * End-to-end syslog TCP ingest, side by side with rsyslog:
  *   npm run bench -- ingest-syslog [events=1000000] [--connections 1] [--pipeline-batch N]
- *                                  [--cpu-prof] [--no-rsyslog] [--no-calibrate]
+ *                                  [--cpu-prof] [--no-rsyslog] [--rsyslog-sync] [--no-calibrate]
  *
  * One deterministic LF-framed byte stream (sshd, sudo, kernel, cron, PAM, nginx lines) is sent with
  * the same sender code to (1) a null receiver, to show what the sender alone can push, (2) rsyslogd
- * with imtcp writing every message to a file, timed until the file holds every byte, and (3) a real
+ * with imtcp writing every message to a file (no fsync; `--rsyslog-sync` sets omfile sync="on"), timed
+ * until the file holds every byte, and (3) a real
  * Vigil child process, timed from the first byte until `GET /api/v1/status` reports every event
  * stored and nothing pending (journal fsynced, parsed, normalized, in DuckDB, queryable).
  * Sender and receiver share the machine's cores.
@@ -27,6 +28,7 @@ const { values, positionals } = parseArgs({
     'pipeline-batch': { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     'no-rsyslog': { type: 'boolean', default: false },
+    'rsyslog-sync': { type: 'boolean', default: false },
     'no-calibrate': { type: 'boolean', default: false },
   },
 });
@@ -63,7 +65,7 @@ if (!values['no-rsyslog']) {
   if ('missing' in found) {
     console.log(`rsyslog skipped: ${found.missing}`);
   } else {
-    const rsyslog = await startRsyslog(found.path, found.version, await freePort());
+    const rsyslog = await startRsyslog(found.path, found.version, await freePort(), values['rsyslog-sync']);
     try {
       const cpu0 = procStats(rsyslog.pid).cpuSeconds;
       const before = cpuSnapshot();
@@ -75,7 +77,7 @@ if (!values['no-rsyslog']) {
       const lines = countFileLines(rsyslog.file);
       if (lines !== total) throw new Error(`rsyslog wrote ${lines} lines, expected ${total}`);
       rsyslogSeconds = (written - t) / 1000;
-      rows.push([`rsyslog ${found.version} → file`, secs(sent - t), rate(total, (sent - t) / 1000),
+      rows.push([`rsyslog ${found.version} → file${values['rsyslog-sync'] ? ' (sync="on")' : ''}`, secs(sent - t), rate(total, (sent - t) / 1000),
         secs(written - t), rate(total, rsyslogSeconds), ...cpu, mib(stats.peakRss)]);
     } finally {
       await rsyslog.stop();
