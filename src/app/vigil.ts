@@ -146,6 +146,7 @@ export async function openCore(config: VigilConfig, log: Logger): Promise<VigilC
     journalSegmentBytes: config.pipeline.journalSegmentBytes,
     batchSize: config.pipeline.batchSize,
     maxPendingRecords: config.pipeline.maxPendingRecords,
+    maxPendingBytes: config.pipeline.maxPendingBytes,
     backend, store: events, stats, metrics, log,
   });
   return {

@@ -36,6 +36,8 @@ export const configSchema = z.object({
     batchSize: z.number().int().min(1).max(100_000).default(2000).describe('Records per batch handed to a worker and written to the store.'),
     maxPendingRecords: z.number().int().min(1000).default(200_000)
       .describe('Records accepted but not yet stored before intake is refused (HTTP 429/503, TCP paused). Bounds memory.'),
+    maxPendingBytes: z.number().int().min(1024 * 1024).default(128 * 1024 * 1024)
+      .describe('Journal bytes accepted but not yet stored before intake is refused; bounds memory when records are large.'),
     journalSegmentBytes: z.number().int().min(1024 * 1024).default(64 * 1024 * 1024).describe('Size at which the ingest journal starts a new segment file.'),
   }).strict().prefault({}).describe('Batching, journal and backpressure of the ingest pipeline.'),
   storage: z.object({

@@ -17,10 +17,11 @@ describe('Journal', () => {
     await journal.close();
 
     const { journal: again, recovery } = await Journal.open({ dir, segmentBytes: 1 << 20 }, 1);
-    expect(recovery.entries).toEqual([
+    expect(recovery.entries.map(({ firstSeq, records }) => ({ firstSeq, records }))).toEqual([
       { firstSeq: 2, records: [rec('b')] },
       { firstSeq: 3, records: [rec('c')] },
     ]);
+    expect(recovery.entries.every((e) => e.bytes > 0)).toBe(true);
     expect(again.nextSequence).toBe(4);
     await again.close();
   });

@@ -17,7 +17,8 @@ export interface JournalOptions {
 }
 
 export interface RecoveryReport {
-  entries: JournalEntry[];
+  /** Entries to replay, with the size of each on disk. */
+  entries: (JournalEntry & { bytes: number })[];
   /** Bytes cut from the end of the last segment: a write torn by a crash, never acknowledged. */
   truncatedBytes: number;
   /** Segments set aside because an entry in their middle failed its checksum. */
@@ -86,7 +87,8 @@ export class Journal {
         if (entryLast > lastSeq) lastSeq = entryLast;
         if (entryLast <= storedSeq) continue;
         const skip = Math.max(0, storedSeq - entry.firstSeq + 1);
-        recovery.entries.push(skip === 0 ? entry : { firstSeq: entry.firstSeq + skip, records: entry.records.slice(skip) });
+        const records = skip === 0 ? entry.records : entry.records.slice(skip);
+        recovery.entries.push({ firstSeq: entry.firstSeq + skip, records, bytes: Math.ceil((entry.bytes * records.length) / entry.records.length) });
       }
       if (entries.length > 0) kept.push({ firstSeq: entries[0]!.firstSeq, path });
       else if (existsSync(path)) unlinkSync(path);
@@ -102,8 +104,11 @@ export class Journal {
     return this.nextSeq;
   }
 
-  /** Appends records durably; resolves with the first seq once they are on disk. */
-  append(records: RawRecord[]): Promise<number> {
+  /**
+   * Appends records durably; resolves with the first seq once they are on disk. `onEncoded` learns
+   * the entry's size at once, before the write, so callers can account memory without re-encoding.
+   */
+  append(records: RawRecord[], onEncoded?: (bytes: number) => void): Promise<number> {
     if (this.closed) return Promise.reject(new Error('journal is closed'));
     const firstSeq = this.nextSeq;
     this.nextSeq += records.length;
@@ -112,6 +117,7 @@ export class Journal {
     buffer.writeUInt32LE(payload.length, 0);
     buffer.writeUInt32LE(crc32(payload), 4);
     payload.copy(buffer, HEADER_BYTES);
+    onEncoded?.(buffer.length);
     return new Promise<number>((resolve, reject) => {
       this.queue.push({ firstSeq, buffer, resolve: () => resolve(firstSeq), reject });
       this.flushing ??= this.flushLoop();
@@ -187,9 +193,9 @@ export class JournalWriteError extends Error {
   override name = 'JournalWriteError';
 }
 
-function readSegment(path: string): { entries: JournalEntry[]; goodBytes: number; totalBytes: number } {
+function readSegment(path: string): { entries: (JournalEntry & { bytes: number })[]; goodBytes: number; totalBytes: number } {
   const data = readFileSync(path);
-  const entries: JournalEntry[] = [];
+  const entries: (JournalEntry & { bytes: number })[] = [];
   let offset = 0;
   while (offset + HEADER_BYTES <= data.length) {
     const length = data.readUInt32LE(offset);
@@ -199,7 +205,7 @@ function readSegment(path: string): { entries: JournalEntry[]; goodBytes: number
     const payload = data.subarray(offset + HEADER_BYTES, end);
     if (crc32(payload) !== checksum) break;
     try {
-      entries.push(JSON.parse(payload.toString('utf8')) as JournalEntry);
+      entries.push({ ...(JSON.parse(payload.toString('utf8')) as JournalEntry), bytes: end - offset });
     } catch {
       break;
     }

@@ -46,13 +46,13 @@ function gated(store: EventStore) {
   return { store: wrapped, control };
 }
 
-async function setup(maxPendingRecords: number) {
+async function setup(maxPendingRecords: number, maxPendingBytes = 64 * 1024 * 1024) {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-pipeline-'));
   const events = await openDuckDbEventStore({ dir: join(dir, 'events') });
   const state = openSqliteStateStore({ path: join(dir, 'state.sqlite') });
   const { store, control } = gated(events);
   const start = () => Pipeline.start({
-    journalDir: join(dir, 'journal'), journalSegmentBytes: 1 << 20, batchSize: 100, maxPendingRecords,
+    journalDir: join(dir, 'journal'), journalSegmentBytes: 1 << 20, batchSize: 100, maxPendingRecords, maxPendingBytes,
     backend: new InlineIngestBackend(store, DEFAULT_INPUT_LIMITS), store, stats: new SourceStatsTracker(state), metrics: createMetrics(), log: silent,
   });
   closers.push(async () => {
@@ -93,6 +93,31 @@ describe('Pipeline', () => {
     await pipeline.drain();
     expect(pipeline.saturated).toBe(false);
     expect((await events.stats()).events).toBe(800);
+    await pipeline.close();
+  });
+
+  it('bounds memory by bytes too: large records are refused before the record limit is near', async () => {
+    const { control, start } = await setup(100_000, 50_000);
+    const { pipeline } = await start();
+    control.shut();
+    const big = (i: number): RawRecord => ({ ...record(i), text: `${record(i).text} ${'x'.repeat(5000)}` });
+    let accepted = 0;
+    let refusal: unknown;
+    for (let i = 0; i < 100 && refusal === undefined; i++) {
+      try {
+        await pipeline.submit([big(i)]);
+        accepted++;
+      } catch (err) {
+        refusal = err;
+      }
+    }
+    expect(refusal).toBeInstanceOf(BackpressureError);
+    expect(accepted).toBeGreaterThan(5);
+    expect(accepted).toBeLessThan(15);
+    expect(pipeline.saturated).toBe(true);
+    control.open();
+    await pipeline.drain();
+    expect(pipeline.saturated).toBe(false);
     await pipeline.close();
   });
 

@@ -11,6 +11,8 @@ export interface PipelineOptions {
   journalSegmentBytes: number;
   batchSize: number;
   maxPendingRecords: number;
+  /** Journal bytes accepted but not yet stored before intake is refused (bounds memory for large records). */
+  maxPendingBytes: number;
   /** Normalizes and stores batches (a worker thread in a running node). */
   backend: IngestBackend;
   /** The event store, asked for the highest sequence it holds when the pipeline starts. */
@@ -23,6 +25,8 @@ export interface PipelineOptions {
 interface Pending {
   firstSeq: number;
   records: RawRecord[];
+  /** Journal bytes of these records, for the memory bound. */
+  bytes: number;
 }
 
 /** Store writes that fail (disk full) are retried with this backoff; the records wait in the journal. */
@@ -41,6 +45,7 @@ export class Pipeline implements IntakeSink {
   private readonly journal: Journal;
   private queue: Pending[] = [];
   private pending = 0;
+  private pendingBytes = 0;
   private batchInFlight = false;
   private storedSeq: number;
   private capacityWaiters: (() => void)[] = [];
@@ -64,7 +69,7 @@ export class Pipeline implements IntakeSink {
     const storedSeq = await options.store.lastSeq();
     const { journal, recovery } = await Journal.open({ dir: options.journalDir, segmentBytes: options.journalSegmentBytes }, storedSeq);
     const pipeline = new Pipeline(options, journal, storedSeq);
-    for (const entry of recovery.entries) pipeline.enqueue(entry.firstSeq, entry.records);
+    for (const entry of recovery.entries) pipeline.enqueue(entry.firstSeq, entry.records, entry.bytes, true);
     if (recovery.entries.length > 0 || recovery.truncatedBytes > 0 || recovery.corruptSegments.length > 0) {
       options.log.warn({
         replayedRecords: pipeline.pending, truncatedBytes: recovery.truncatedBytes, corruptSegments: recovery.corruptSegments,
@@ -74,7 +79,12 @@ export class Pipeline implements IntakeSink {
   }
 
   get saturated(): boolean {
-    return this.pending >= this.options.maxPendingRecords * 0.75 || !this.storeHealthy;
+    return this.fill() >= 0.75 || !this.storeHealthy;
+  }
+
+  /** How full the pending queue is: the larger of its record and byte fractions. */
+  private fill(): number {
+    return Math.max(this.pending / this.options.maxPendingRecords, this.pendingBytes / this.options.maxPendingBytes);
   }
 
   get pendingRecords(): number {
@@ -96,15 +106,21 @@ export class Pipeline implements IntakeSink {
   async submit(records: RawRecord[]): Promise<SubmitReceipt> {
     if (this.closed) throw new BackpressureError(5);
     if (records.length === 0) return { firstSeq: this.journal.nextSequence, lastSeq: this.journal.nextSequence - 1 };
-    if (this.pending + records.length > this.options.maxPendingRecords) throw new BackpressureError(this.retryAfterSeconds());
+    if (this.pending + records.length > this.options.maxPendingRecords || this.pendingBytes >= this.options.maxPendingBytes) {
+      throw new BackpressureError(this.retryAfterSeconds());
+    }
     this.pending += records.length;
     this.options.metrics.pendingRecords.set(this.pending);
     const started = performance.now();
     let firstSeq: number;
+    let bytes = 0;
     try {
-      firstSeq = await this.journal.append(records);
+      firstSeq = await this.journal.append(records, (encoded) => {
+        bytes = encoded;
+        this.pendingBytes += encoded;
+      });
     } catch (err) {
-      this.release(records.length);
+      this.release(records.length, bytes);
       // Disk full or failing: the sender should retry later, like for a full queue, not see a server error.
       if (Date.now() - this.journalErrorLoggedAt > 60_000) {
         this.journalErrorLoggedAt = Date.now();
@@ -114,7 +130,7 @@ export class Pipeline implements IntakeSink {
     }
     this.options.metrics.journalWriteSeconds.observe((performance.now() - started) / 1000);
     this.countIntake(records);
-    this.enqueue(firstSeq, records, false);
+    this.enqueue(firstSeq, records, bytes, false);
     return { firstSeq, lastSeq: firstSeq + records.length - 1 };
   }
 
@@ -142,12 +158,13 @@ export class Pipeline implements IntakeSink {
     for (const wake of this.capacityWaiters.splice(0)) wake();
   }
 
-  private enqueue(firstSeq: number, records: RawRecord[], reserve = true): void {
+  private enqueue(firstSeq: number, records: RawRecord[], bytes: number, reserve: boolean): void {
     if (reserve) {
       this.pending += records.length;
+      this.pendingBytes += bytes;
       this.options.metrics.pendingRecords.set(this.pending);
     }
-    this.queue.push({ firstSeq, records });
+    this.queue.push({ firstSeq, records, bytes });
     this.pump();
   }
 
@@ -180,23 +197,30 @@ export class Pipeline implements IntakeSink {
   }
 
   /** Takes up to batchSize records from the queue head, keeping each record's sequence number. */
-  private takeBatch(): IngestBatch {
+  private takeBatch(): IngestBatch & { bytes: number } {
     const seqs: number[] = [];
     const records: RawRecord[] = [];
+    let bytes = 0;
     while (records.length < this.options.batchSize && this.queue.length > 0) {
       const head = this.queue[0]!;
       const room = this.options.batchSize - records.length;
       const taken = head.records.length <= room ? head.records : head.records.slice(0, room);
       for (let i = 0; i < taken.length; i++) seqs.push(head.firstSeq + i);
       records.push(...taken);
-      if (taken.length === head.records.length) this.queue.shift();
-      else this.queue[0] = { firstSeq: head.firstSeq + taken.length, records: head.records.slice(room) };
+      if (taken.length === head.records.length) {
+        bytes += head.bytes;
+        this.queue.shift();
+      } else {
+        const share = Math.floor((head.bytes * taken.length) / head.records.length);
+        bytes += share;
+        this.queue[0] = { firstSeq: head.firstSeq + taken.length, records: head.records.slice(room), bytes: head.bytes - share };
+      }
     }
-    return { seqs, records };
+    return { seqs, records, bytes };
   }
 
   /** Waits for the batch to be stored, retrying failed writes (disk full) with backoff until they succeed. */
-  private async store(batch: IngestBatch): Promise<void> {
+  private async store(batch: IngestBatch & { bytes: number }): Promise<void> {
     let result: IngestResult;
     for (let failures = 0; ; failures++) {
       const started = performance.now();
@@ -216,7 +240,7 @@ export class Pipeline implements IntakeSink {
     this.storedSeq = batch.seqs.at(-1)!;
     this.observeStored(result);
     this.journal.release(this.storedSeq);
-    this.release(batch.records.length);
+    this.release(batch.records.length, batch.bytes);
   }
 
   private observeStored(result: IngestResult): void {
@@ -237,18 +261,25 @@ export class Pipeline implements IntakeSink {
     }
   }
 
-  private release(count: number): void {
+  private release(count: number, bytes: number): void {
     this.pending -= count;
+    this.pendingBytes -= bytes;
     this.options.metrics.pendingRecords.set(this.pending);
-    if (!this.saturated && this.pending <= this.options.maxPendingRecords * 0.5) {
+    if (!this.saturated && this.fill() <= 0.5) {
       for (const wake of this.capacityWaiters.splice(0)) wake();
     }
     if (this.pending === 0) for (const wake of this.drainWaiters.splice(0)) wake();
   }
 
+  /**
+   * Seconds until intake reopens: the time to drain the queue to half full at the current store rate.
+   * Short on purpose: a long wait leaves the store idle once it has caught up.
+   */
   private retryAfterSeconds(): number {
     const rate = Math.max(this.storedRate, 1000);
-    return Math.min(30, Math.max(1, Math.ceil(this.pending / rate)));
+    const fill = this.fill();
+    const toDrain = fill > 0.5 ? this.pending * (1 - 0.5 / fill) : 0;
+    return Math.min(10, Math.max(1, Math.ceil(toDrain / rate)));
   }
 }
 
