@@ -18,6 +18,8 @@ import {
 export type { DuckDbEventStoreOptions } from './duckdb-config.ts';
 
 const DB_FILE = 'events.duckdb';
+/** Catalog name the database file is attached under. */
+const DB_NAME = 'vigil_events';
 const MS_PER_DAY = 86_400_000;
 
 interface Handles {
@@ -77,16 +79,22 @@ class DuckDbEventStore implements EventStore {
     const config: Record<string, string> = {
       memory_limit: this.options.memoryLimit,
       checkpoint_threshold: this.options.checkpointThreshold,
-      // Only affects files created now; an existing file keeps its format (read back below).
-      storage_compatibility_version: STORAGE_VERSION,
     };
     if (this.options.threads !== undefined) config.threads = String(this.options.threads);
     let instance: DuckDBInstance | undefined;
     try {
-      instance = await DuckDBInstance.create(this.file, config);
+      // The file is attached rather than opened directly because only ATTACH takes a row group size
+      // (see rowGroupSize in duckdb-config.ts). STORAGE_VERSION applies to a file created now; an
+      // existing file keeps its format, read back below.
+      instance = await DuckDBInstance.create(':memory:', config);
       const writer = await instance.connect();
       const reader = await instance.connect();
       this.handles = { instance, writer, reader };
+      await writer.run(
+        `ATTACH ${sqlString(this.file)} AS ${DB_NAME} (STORAGE_VERSION '${STORAGE_VERSION}', ROW_GROUP_SIZE ${this.options.rowGroupSize})`,
+      );
+      await writer.run(`USE ${DB_NAME}`);
+      await reader.run(`USE ${DB_NAME}`);
       await this.migrate(writer);
       this.zstd = storageSupportsZstd(await this.storageVersion(writer));
       await this.loadCatalog(writer);
@@ -403,6 +411,12 @@ class DuckDbEventStore implements EventStore {
     await Promise.allSettled([this.writes.run(async () => undefined), this.reads.run(async () => undefined)]);
     this.release();
   }
+}
+
+/** A SQL string literal (the data directory comes from configuration, not from clients). */
+function sqlString(text: string): string {
+  if (text.includes('\0')) throw new Error('path contains a NUL character');
+  return `'${text.replaceAll("'", "''")}'`;
 }
 
 async function rollbackQuietly(conn: DuckDBConnection): Promise<void> {
