@@ -8,6 +8,17 @@ import type { ParseErrorSample } from '../store/state-store.ts';
 export interface IngestBatch {
   seqs: number[];
   records: RawRecord[];
+  /**
+   * Last sequence number of the batch before this one. The batch is stored only once the store holds
+   * that one: a later batch never overtakes an earlier one that failed (the store ignores sequence
+   * numbers below the highest it holds, so an overtaken batch would be lost on retry).
+   */
+  after: number;
+}
+
+/** A batch arrived before the batch it follows was stored; the pipeline sends it again, no harm done. */
+export class OutOfOrderError extends Error {
+  override name = 'OutOfOrderError';
 }
 
 /** Per-source counts of a stored batch: what the pipeline needs for stats and metrics, without the events. */
@@ -39,26 +50,43 @@ export interface IngestBackend {
 const SAMPLES_PER_BATCH = 20;
 const SAMPLE_CHARS = 512;
 
-/** Normalizes and appends on the calling thread. Used inside the ingest worker, and by tests. */
+/**
+ * Normalizes and appends on the calling thread; used inside the ingest worker, and by tests.
+ * Normalization runs as soon as a batch arrives, appends run one after another: so the next batch is
+ * parsed while the store commits the previous one.
+ */
 export class InlineIngestBackend implements IngestBackend {
   private readonly store: EventStore;
   private readonly limits: InputLimits;
+  private committedSeq: Promise<number> | undefined;
+  private appends: Promise<unknown> = Promise.resolve();
 
   constructor(store: EventStore, limits: InputLimits) {
     this.store = store;
     this.limits = limits;
   }
 
-  async ingest(batch: IngestBatch): Promise<IngestResult> {
+  ingest(batch: IngestBatch): Promise<IngestResult> {
     const events: StoredEvent[] = new Array(batch.records.length);
     for (let i = 0; i < batch.records.length; i++) {
       events[i] = { ...normalizeSafely(batch.records[i]!, this.limits), seq: batch.seqs[i]! };
     }
-    await this.store.append(events);
-    return summarize(events);
+    this.committedSeq ??= this.store.lastSeq();
+    const stored = this.appends.then(async () => {
+      const committed = await this.committedSeq!;
+      if (committed < batch.after) throw new OutOfOrderError(`batch after seq ${batch.after} arrived before that seq was stored`);
+      await this.store.append(events);
+      this.committedSeq = Promise.resolve(Math.max(committed, events.at(-1)?.seq ?? committed));
+      return summarize(events);
+    });
+    this.appends = stored.catch(() => {});
+    return stored;
   }
 
-  async close(): Promise<void> {}
+  /** Waits for the appends under way; the store is the caller's to close. */
+  async close(): Promise<void> {
+    await this.appends;
+  }
 }
 
 /** Counts a stored batch per source and keeps a few parse-error samples. */

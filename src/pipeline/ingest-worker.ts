@@ -22,9 +22,8 @@ try {
   reply({ id: 0, ok: false, error: { name: (err as Error).name, message: (err as Error).message } });
   process.exit(1);
 }
+// Orders the appends itself, so a batch is parsed as soon as it arrives, while the previous commits.
 const backend = new InlineIngestBackend(store, limits);
-/** Appends must happen one after another, in the order the pipeline sent them. */
-let ingestChain: Promise<unknown> = Promise.resolve();
 
 port.on('message', (request: WorkerRequest) => {
   const work = (): Promise<unknown> => {
@@ -34,11 +33,10 @@ port.on('message', (request: WorkerRequest) => {
       case 'stats': return store.stats();
       case 'lastSeq': return store.lastSeq();
       case 'retention': return store.enforceRetention(request.policy, request.now);
-      case 'close': return ingestChain.then(() => store.close());
+      case 'close': return backend.close().then(() => store.close());
     }
   };
-  const result = request.op === 'ingest' ? (ingestChain = ingestChain.then(work, work)) : work();
-  result.then(
+  work().then(
     (value) => reply({ id: request.id, ok: true, result: value }),
     (err: unknown) => reply({ id: request.id, ok: false, error: { name: (err as Error).name, message: (err as Error).message } }),
   );

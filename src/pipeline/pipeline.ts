@@ -2,7 +2,7 @@ import type { RawRecord } from '../core/event.ts';
 import { BackpressureError, type IntakeSink, type SubmitReceipt } from '../intake/intake-sink.ts';
 import type { VigilMetrics } from '../ops/metrics.ts';
 import type { EventStore } from '../store/event-store.ts';
-import type { IngestBackend, IngestBatch, IngestResult } from './ingest-backend.ts';
+import { OutOfOrderError, type IngestBackend, type IngestBatch, type IngestResult } from './ingest-backend.ts';
 import { Journal, type RecoveryReport } from './journal.ts';
 import type { SourceStatsTracker } from './source-stats.ts';
 
@@ -31,6 +31,7 @@ interface Pending {
 
 /** Store writes that fail (disk full) are retried with this backoff; the records wait in the journal. */
 const STORE_RETRY_MS = [100, 500, 1000, 2000, 5000];
+const MAX_BATCHES_IN_FLIGHT = 2;
 
 /**
  * The ingest pipeline: journal → normalize + store (on the ingest worker), in sequence order.
@@ -46,7 +47,11 @@ export class Pipeline implements IntakeSink {
   private queue: Pending[] = [];
   private pending = 0;
   private pendingBytes = 0;
-  private batchInFlight = false;
+  /** Batches handed to the backend and not yet stored, oldest first. */
+  private inFlight: { batch: IngestBatch & { bytes: number }; result: Promise<IngestResult> }[] = [];
+  private consuming = false;
+  /** Last sequence number handed to the backend: the next batch's `after`. */
+  private lastTakenSeq: number;
   private storedSeq: number;
   private capacityWaiters: (() => void)[] = [];
   private drainWaiters: (() => void)[] = [];
@@ -62,6 +67,7 @@ export class Pipeline implements IntakeSink {
     this.options = options;
     this.journal = journal;
     this.storedSeq = storedSeq;
+    this.lastTakenSeq = storedSeq;
   }
 
   /** Opens the journal, replays what the store does not have yet, and starts processing. */
@@ -183,17 +189,29 @@ export class Pipeline implements IntakeSink {
   }
 
   /**
-   * Hands the next batch to the backend once the previous one is stored. One at a time on purpose:
-   * the store skips sequence numbers below the highest it holds, so a later batch must never be
-   * stored while an earlier one is still being retried.
+   * Hands batches to the backend, two at a time, so it parses the next while the store commits the
+   * current one. Results are taken in order; a batch is never stored before the one it follows
+   * (`after`), so a failed write is retried before anything later lands.
    */
   private pump(): void {
-    if (this.batchInFlight || this.queue.length === 0) return;
-    this.batchInFlight = true;
-    this.store(this.takeBatch()).finally(() => {
-      this.batchInFlight = false;
+    while (this.inFlight.length < MAX_BATCHES_IN_FLIGHT && this.queue.length > 0) {
+      const batch = this.takeBatch();
+      const result = this.options.backend.ingest(batch);
+      result.catch(() => {}); // observed in order by consume()
+      this.inFlight.push({ batch, result });
+    }
+    if (!this.consuming && this.inFlight.length > 0) void this.consume();
+  }
+
+  private async consume(): Promise<void> {
+    this.consuming = true;
+    while (this.inFlight.length > 0) {
+      const head = this.inFlight[0]!;
+      await this.store(head.batch, head.result);
+      this.inFlight.shift();
       this.pump();
-    });
+    }
+    this.consuming = false;
   }
 
   /** Takes up to batchSize records from the queue head, keeping each record's sequence number. */
@@ -216,25 +234,34 @@ export class Pipeline implements IntakeSink {
         this.queue[0] = { firstSeq: head.firstSeq + taken.length, records: head.records.slice(room), bytes: head.bytes - share };
       }
     }
-    return { seqs, records, bytes };
+    const after = this.lastTakenSeq;
+    this.lastTakenSeq = seqs.at(-1)!;
+    return { seqs, records, bytes, after };
   }
 
   /** Waits for the batch to be stored, retrying failed writes (disk full) with backoff until they succeed. */
-  private async store(batch: IngestBatch & { bytes: number }): Promise<void> {
+  private async store(batch: IngestBatch & { bytes: number }, first: Promise<IngestResult>): Promise<void> {
     let result: IngestResult;
+    let attempt = first;
     for (let failures = 0; ; failures++) {
       const started = performance.now();
       try {
-        result = await this.options.backend.ingest(batch);
+        result = await attempt;
         this.options.metrics.storeWriteSeconds.observe((performance.now() - started) / 1000);
         if (!this.storeHealthy) this.options.log.info({}, 'event store writes recovered');
         this.storeHealthy = true;
         break;
       } catch (err) {
+        // Overtaken by a failed earlier batch that has now been stored: send again at once.
+        if (err instanceof Error && err.name === OutOfOrderError.name) {
+          attempt = this.options.backend.ingest(batch);
+          continue;
+        }
         this.options.metrics.storeWriteErrors.inc();
         if (this.storeHealthy) this.options.log.error({ err }, 'event store write failed; retrying, records stay in the journal');
         this.storeHealthy = false;
         await sleep(STORE_RETRY_MS[Math.min(failures, STORE_RETRY_MS.length - 1)]!);
+        attempt = this.options.backend.ingest(batch);
       }
     }
     this.storedSeq = batch.seqs.at(-1)!;

@@ -15,7 +15,7 @@ const start = (storeDir: string, errors: Error[] = []) =>
 describe('WorkerIngestBackend', () => {
   it('normalizes and stores on the worker, and answers store queries from other threads', async () => {
     const backend = await start(join(mkdtempSync(join(tmpdir(), 'vigil-worker-')), 'events'));
-    const result = await backend.ingest({ seqs: Array.from({ length: 20 }, (_, i) => i + 1), records: records(20) });
+    const result = await backend.ingest({ seqs: Array.from({ length: 20 }, (_, i) => i + 1), records: records(20), after: 0 });
     expect(result.lastSeq).toBe(20);
     expect(result.sources.map((s) => [s.source, s.events, s.parseErrors]).sort()).toEqual([['even', 10, 0], ['odd', 10, 2]]);
     expect(result.samples.map((s) => s.reason)).toEqual(['no parser recognised this record', 'no parser recognised this record']);
@@ -24,8 +24,13 @@ describe('WorkerIngestBackend', () => {
     expect(stored).toHaveLength(18);
     expect((await backend.store.stats()).events).toBe(20);
     // Idempotent by seq: replaying the same batch (after a crash) stores nothing twice.
-    await backend.ingest({ seqs: Array.from({ length: 20 }, (_, i) => i + 1), records: records(20) });
+    await backend.ingest({ seqs: Array.from({ length: 20 }, (_, i) => i + 1), records: records(20), after: 0 });
     expect((await backend.store.stats()).events).toBe(20);
+    // A batch that follows one the store does not hold yet is refused, not stored ahead of it.
+    const refused = await backend.ingest({ seqs: [40], records: records(1), after: 30 }).catch((err: unknown) => err as Error);
+    expect(refused).toBeInstanceOf(Error);
+    expect((refused as Error).name).toBe('OutOfOrderError');
+    expect(await backend.store.lastSeq()).toBe(20);
     await backend.close();
     await expect(backend.store.stats()).rejects.toThrow(/closed/);
   });
