@@ -10,19 +10,10 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRandom as prng } from '../src/core/prng.ts';
 import { otrfArchives, readOtrfLines } from '../test/otrf-reader.ts';
 
-/** mulberry32: small, fast, good enough for test data; deterministic for a seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const HOSTS = Array.from({ length: 40 }, (_, i) => (i < 25 ? `web-${String(i + 1).padStart(2, '0')}` : `db-${String(i - 24).padStart(2, '0')}`));

@@ -1,4 +1,5 @@
 import type { RawRecord } from '../core/event.ts';
+import { seededRandom } from '../core/prng.ts';
 
 /**
  * A day of made-up but realistic activity for a small company, so a new installation has something
@@ -7,7 +8,7 @@ import type { RawRecord } from '../core/event.ts';
  * the Sources page shows what parse errors look like. Deterministic: the same seed gives the same data.
  */
 export function generateDemoRecords(now: number, count = 6000, seed = 42): RawRecord[] {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const records: RawRecord[] = [];
   const start = now - 24 * 3600_000;
@@ -73,15 +74,3 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 const bsdTime = (d: Date) => `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 const clfTime = (d: Date) => `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
 const hex = (random: () => number, n: number) => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
-
-/** Small, fast, seedable PRNG: demo data must be reproducible, not cryptographically random. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
