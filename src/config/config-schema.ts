@@ -33,7 +33,7 @@ export const configSchema = z.object({
     }).prefault({}).describe('Syslog listeners. UDP and TCP run on 127.0.0.1:5514 unless disabled; TLS runs when configured.'),
   }).strict().prefault({}).describe('Intake limits and listeners.'),
   pipeline: z.object({
-    batchSize: z.number().int().min(1).max(100_000).default(2000).describe('Records per batch handed to a worker and written to the store.'),
+    batchSize: z.number().int().min(1).max(100_000).default(10_000).describe('Records per batch parsed and written to the event store in one transaction.'),
     maxPendingRecords: z.number().int().min(1000).default(200_000)
       .describe('Records accepted but not yet stored before intake is refused (HTTP 429/503, TCP paused). Bounds memory.'),
     maxPendingBytes: z.number().int().min(1024 * 1024).default(128 * 1024 * 1024)
