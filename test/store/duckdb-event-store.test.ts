@@ -81,8 +81,8 @@ describe('DuckDB event store specifics', () => {
   });
 
   // Needs a tiny filesystem, e.g. `mount -t tmpfs -o size=4m tmpfs /mnt/small` (root only), then
-  // VIGIL_SMALL_FS_DIR=/mnt/small npx vitest run test/store/duckdb-event-store.test.ts
-  const smallFs = process.env.VIGIL_SMALL_FS_DIR;
+  // TEST_SMALL_FS_DIR=/mnt/small npx vitest run test/store/duckdb-event-store.test.ts
+  const smallFs = process.env.TEST_SMALL_FS_DIR;
   it.skipIf(!smallFs)('turns a full disk into StoreWriteError(disk-full) and recovers once space is back', async () => {
     const dir = await mkdtemp(join(smallFs!, 'vigil-'));
     const filler = join(smallFs!, `filler-${process.pid}`);
