@@ -81,14 +81,21 @@ export async function startVigil(options: StartOptions): Promise<RunningVigil> {
     throw err;
   }
 
+  function housekeeping(): void {
+    try {
+      state.deleteExpiredSessions(Date.now());
+    } catch (err) {
+      log.warn({ err }, 'could not delete expired sessions');
+    }
+    events.enforceRetention({ maxAgeDays: config.storage.retentionDays, maxBytes: config.storage.maxBytes }, Date.now())
+      .then((removed) => removed > 0 && log.info({ removed }, 'retention removed old events'))
+      .catch((err: unknown) => log.error({ err }, 'retention failed'));
+  }
   const timers = [
     setInterval(() => stats.flush(Date.now(), flushFailed), STATS_FLUSH_MS),
-    setInterval(() => {
-      state.deleteExpiredSessions(Date.now());
-      events.enforceRetention({ maxAgeDays: config.storage.retentionDays, maxBytes: config.storage.maxBytes }, Date.now())
-        .then((removed) => removed > 0 && log.info({ removed }, 'retention removed old events'))
-        .catch((err: unknown) => log.error({ err }, 'retention failed'));
-    }, RETENTION_EVERY_MS),
+    setInterval(housekeeping, RETENTION_EVERY_MS),
+    // Also soon after start: a node restarted every few minutes must still enforce retention.
+    setTimeout(housekeeping, 60_000),
   ];
   for (const timer of timers) timer.unref();
 
@@ -101,7 +108,7 @@ export async function startVigil(options: StartOptions): Promise<RunningVigil> {
     syslog: syslog.addresses,
     pipeline,
     close: () => (closing ??= (async () => {
-      for (const timer of timers) clearInterval(timer);
+      for (const timer of timers) clearTimeout(timer);
       await syslog.close();
       await server.close();
       await core.close();
