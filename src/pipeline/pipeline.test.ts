@@ -132,6 +132,22 @@ describe('Pipeline', () => {
     await pipeline.close();
   });
 
+  it('stops within its time limit when the store keeps failing, leaving the records to the journal', async () => {
+    const { events, control, start } = await setup(10_000);
+    const first = await start();
+    control.failures = Number.POSITIVE_INFINITY;
+    await first.pipeline.submit(Array.from({ length: 50 }, (_, i) => record(i)));
+    const started = Date.now();
+    await first.pipeline.close(300);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect((await events.stats()).events).toBe(0);
+    control.failures = 0;
+    const second = await start();
+    await second.pipeline.drain();
+    expect((await events.stats()).events).toBe(50);
+    await second.pipeline.close();
+  });
+
   it('replays journaled records the store never got after a crash', async () => {
     const { events, control, start } = await setup(10_000);
     const first = await start();

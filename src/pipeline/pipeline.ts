@@ -62,6 +62,8 @@ export class Pipeline implements IntakeSink {
   private lastRateSample = { at: Date.now(), stored: 0 };
   private storedTotal = 0;
   private journalErrorLoggedAt = 0;
+  /** Set when close() gave up waiting for the store: no more retries, the journal replays the rest. */
+  private abandoned = false;
 
   private constructor(options: PipelineOptions, journal: Journal, storedSeq: number) {
     this.options = options;
@@ -156,10 +158,17 @@ export class Pipeline implements IntakeSink {
   }
 
   /** Refuses new records, stores everything accepted, then closes the journal (the backend is the caller's). */
-  async close(): Promise<void> {
+  async close(drainTimeoutMs = 30_000): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.drain();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), drainTimeoutMs)));
+    if (await Promise.race([this.drain().then(() => false), timedOut])) {
+      // Safe to stop: what is not stored yet is in the journal and is replayed at the next start.
+      this.abandoned = true;
+      this.options.log.warn({ pendingRecords: this.pending }, 'stopping before the store caught up; the journal keeps the rest for the next start');
+    }
+    clearTimeout(timer);
     await this.journal.close();
     for (const wake of this.capacityWaiters.splice(0)) wake();
   }
@@ -205,9 +214,9 @@ export class Pipeline implements IntakeSink {
 
   private async consume(): Promise<void> {
     this.consuming = true;
-    while (this.inFlight.length > 0) {
+    while (this.inFlight.length > 0 && !this.abandoned) {
       const head = this.inFlight[0]!;
-      await this.store(head.batch, head.result);
+      if (!(await this.store(head.batch, head.result))) break;
       this.inFlight.shift();
       this.pump();
     }
@@ -240,10 +249,12 @@ export class Pipeline implements IntakeSink {
   }
 
   /** Waits for the batch to be stored, retrying failed writes (disk full) with backoff until they succeed. */
-  private async store(batch: IngestBatch & { bytes: number }, first: Promise<IngestResult>): Promise<void> {
+  /** Returns false when the pipeline was abandoned while retrying (the batch stays in the journal). */
+  private async store(batch: IngestBatch & { bytes: number }, first: Promise<IngestResult>): Promise<boolean> {
     let result: IngestResult;
     let attempt = first;
     for (let failures = 0; ; failures++) {
+      if (this.abandoned) return false;
       const started = performance.now();
       try {
         result = await attempt;
@@ -261,6 +272,7 @@ export class Pipeline implements IntakeSink {
         if (this.storeHealthy) this.options.log.error({ err }, 'event store write failed; retrying, records stay in the journal');
         this.storeHealthy = false;
         await sleep(STORE_RETRY_MS[Math.min(failures, STORE_RETRY_MS.length - 1)]!);
+        if (this.abandoned) return false;
         attempt = this.options.backend.ingest(batch);
       }
     }
@@ -268,6 +280,7 @@ export class Pipeline implements IntakeSink {
     this.observeStored(result);
     this.journal.release(this.storedSeq);
     this.release(batch.records.length, batch.bytes);
+    return true;
   }
 
   private observeStored(result: IngestResult): void {
