@@ -34,6 +34,7 @@ port.on('message', (request: WorkerRequest) => {
       case 'lastSeq': return store.lastSeq();
       case 'retention': return store.enforceRetention(request.policy, request.now);
       case 'close': return backend.close().then(() => store.close());
+      default: return Promise.reject(new Error(`unknown request ${JSON.stringify((request as { op?: unknown }).op)}`));
     }
   };
   work().then(
