@@ -137,7 +137,7 @@ export async function openCore(config: VigilConfig, log: Logger): Promise<VigilC
   let backend: WorkerIngestBackend;
   try {
     backend = await WorkerIngestBackend.start({
-      storeDir: join(config.dataDir, 'events'), limits,
+      storeDir: join(config.dataDir, 'events'), storeMemoryLimit: config.storage.memoryLimit, limits,
       onWorkerError: (err) => log.error({ err }, 'ingest worker failed; restarted'),
     });
   } catch (err) {

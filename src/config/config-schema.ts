@@ -33,8 +33,9 @@ export const configSchema = z.object({
     }).prefault({}).describe('Syslog listeners. UDP and TCP run on 127.0.0.1:5514 unless disabled; TLS runs when configured.'),
   }).strict().prefault({}).describe('Intake limits and listeners.'),
   pipeline: z.object({
-    batchSize: z.number().int().min(1).max(100_000).default(10_000).describe('Records per batch parsed and written to the event store in one transaction.'),
-    maxPendingRecords: z.number().int().min(1000).default(200_000)
+    batchSize: z.number().int().min(1).max(100_000).default(32_768)
+      .describe('Records per batch parsed and written to the event store in one transaction (a full DuckDB row group by default: written compressed, without a WAL copy).'),
+    maxPendingRecords: z.number().int().min(1000).default(100_000)
       .describe('Records accepted but not yet stored before intake is refused (HTTP 429/503, TCP paused). Bounds memory.'),
     maxPendingBytes: z.number().int().min(1024 * 1024).default(128 * 1024 * 1024)
       .describe('Journal bytes accepted but not yet stored before intake is refused; bounds memory when records are large.'),
@@ -43,6 +44,8 @@ export const configSchema = z.object({
   storage: z.object({
     retentionDays: z.number().int().min(0).default(30).describe('Delete events older than this many days (0 keeps them forever).'),
     maxBytes: z.number().int().min(0).default(0).describe('Delete the oldest days of events while the event store is larger than this (0: no limit).'),
+    memoryLimit: z.string().regex(/^\d{1,6}(?:\.\d{1,3})?\s?(?:B|KB|KiB|MB|MiB|GB|GiB|TB|TiB)$/, 'a size such as "512MB" or "2GB"').default('512MB')
+      .describe('Memory the embedded event store (DuckDB) may use for its buffers; more helps large searches, less keeps the process small.'),
   }).strict().prefault({}).describe('Event retention in the embedded store.'),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level of the JSON logs on stdout.'),

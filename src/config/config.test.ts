@@ -24,7 +24,7 @@ describe('loadConfig', () => {
     const file = yamlFile('server:\n  port: 9000\n  host: 0.0.0.0\nstorage:\n  retentionDays: 7\n');
     const config = loadConfig({ file, env: { VIGIL_SERVER__PORT: '9100', VIGIL_STORAGE__MAX_BYTES: '1000' }, overrides: { server: { port: 9200 } } });
     expect(config.server).toMatchObject({ host: '0.0.0.0', port: 9200 });
-    expect(config.storage).toEqual({ retentionDays: 7, maxBytes: 1000 });
+    expect(config.storage).toEqual({ retentionDays: 7, maxBytes: 1000, memoryLimit: '512MB' });
   });
 
   it('names the setting and the problem for wrong values and unknown keys', () => {

@@ -11,13 +11,13 @@ import type { EventStore } from '../store/event-store.ts';
 import { InlineIngestBackend } from './ingest-backend.ts';
 import type { WorkerRequest, WorkerResponse } from './ingest-worker-protocol.ts';
 
-const { storeDir, limits } = workerData as { storeDir: string; limits: InputLimits };
+const { storeDir, storeMemoryLimit, limits } = workerData as { storeDir: string; storeMemoryLimit?: string; limits: InputLimits };
 const port = parentPort!;
 const reply = (message: WorkerResponse) => port.postMessage(message);
 
 let store: EventStore;
 try {
-  store = await openDuckDbEventStore({ dir: storeDir });
+  store = await openDuckDbEventStore({ dir: storeDir, memoryLimit: storeMemoryLimit });
 } catch (err) {
   reply({ id: 0, ok: false, error: { name: (err as Error).name, message: (err as Error).message } });
   process.exit(1);

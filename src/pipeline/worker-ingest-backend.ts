@@ -16,6 +16,8 @@ type RequestBody = WorkerRequest extends infer R ? (R extends { id: number } ? O
 
 export interface WorkerIngestOptions {
   storeDir: string;
+  /** DuckDB buffer memory, e.g. "512MB" (the store's default when absent). */
+  storeMemoryLimit?: string;
   limits: InputLimits;
   onWorkerError: (err: Error) => void;
 }
@@ -86,7 +88,7 @@ export class WorkerIngestBackend implements IngestBackend {
 
   private spawn(): Promise<void> {
     const worker = new Worker(new URL('./ingest-worker.ts', import.meta.url), {
-      workerData: { storeDir: this.options.storeDir, limits: this.options.limits },
+      workerData: { storeDir: this.options.storeDir, storeMemoryLimit: this.options.storeMemoryLimit, limits: this.options.limits },
     });
     this.worker = worker;
     return new Promise((resolve, reject) => {
