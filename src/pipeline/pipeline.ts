@@ -228,12 +228,18 @@ export class Pipeline implements IntakeSink {
     const seqs: number[] = [];
     const records: RawRecord[] = [];
     let bytes = 0;
-    while (records.length < this.options.batchSize && this.queue.length > 0) {
+    // Large records (Windows events of several KB) make batches by count heavy in memory: cap bytes too.
+    const maxBytes = this.options.maxPendingBytes / 8;
+    while (records.length < this.options.batchSize && bytes < maxBytes && this.queue.length > 0) {
       const head = this.queue[0]!;
-      const room = this.options.batchSize - records.length;
+      const perRecord = head.bytes / head.records.length;
+      const byBytes = Math.max(1, Math.floor((maxBytes - bytes) / Math.max(perRecord, 1)));
+      const room = Math.min(this.options.batchSize - records.length, byBytes);
       const taken = head.records.length <= room ? head.records : head.records.slice(0, room);
-      for (let i = 0; i < taken.length; i++) seqs.push(head.firstSeq + i);
-      records.push(...taken);
+      for (let i = 0; i < taken.length; i++) {
+        seqs.push(head.firstSeq + i);
+        records.push(taken[i]!);
+      }
       if (taken.length === head.records.length) {
         bytes += head.bytes;
         this.queue.shift();
