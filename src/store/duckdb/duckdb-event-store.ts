@@ -13,7 +13,7 @@ import {
 import { SerialQueue } from './serial-queue.ts';
 import {
   StoreClosedError, StoreQueryError, StoreWriteError, classifyFailure, firstLine, isFatal,
-} from './store-errors.ts';
+} from '../store-errors.ts';
 
 export type { DuckDbEventStoreOptions } from './duckdb-config.ts';
 

@@ -2,7 +2,7 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import type { EventQuery } from '../event-store.ts';
 import { SELECT_COLUMNS } from './duckdb-rows.ts';
 import { assertPartitionName, fieldEqualsSql, isValidFieldName } from './duckdb-schema.ts';
-import { StoreQueryError } from './store-errors.ts';
+import { StoreQueryError } from '../store-errors.ts';
 
 /** One day table as the catalog describes it; times in ms since the epoch. */
 export interface PartitionInfo {

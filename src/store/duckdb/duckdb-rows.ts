@@ -2,7 +2,7 @@ import { DuckDBTimestampValue, type DuckDBAppender } from '@duckdb/node-api';
 import type { EventFields, FieldValue } from '../../core/event.ts';
 import type { StoredEvent } from '../event-store.ts';
 import { PROMOTED_BY_FIELD, PROMOTED_FIELDS } from './duckdb-schema.ts';
-import { StoreWriteError } from './store-errors.ts';
+import { StoreWriteError } from '../store-errors.ts';
 
 /** JS Date range: every such ms value fits DuckDB's microsecond TIMESTAMP. */
 const MAX_TIME = 8.64e15;

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { IntakeKind } from '../../core/event.ts';
 import type { ParseErrorSample, Session, Source, SourceStats, StateStore, User } from '../state-store.ts';
-import { StoreClosedError, StoreWriteError, type StoreFailure } from '../duckdb/store-errors.ts';
+import { StoreClosedError, StoreWriteError, type StoreFailure } from '../store-errors.ts';
 import { migrate } from './sqlite-migrations.ts';
 
 export interface SqliteStateStoreOptions {

@@ -1,6 +1,6 @@
 /**
- * Typed store errors. They live with the DuckDB backend for now; they are backend-neutral, so other
- * backends (ClickHouse, PostgreSQL) can throw the same classes once this file moves to `src/store/`.
+ * Typed store errors shared by every backend (DuckDB and SQLite today, ClickHouse and PostgreSQL
+ * later), so callers decide on retries and messages without knowing the backend.
  */
 
 /** What went wrong, coarsely, so callers can decide whether to retry, alert or stop. */
