@@ -56,6 +56,11 @@ export class SourceStatsTracker {
     });
   }
 
+  /** True when parse-error samples are waiting to be written (readers of recent errors flush first). */
+  get hasUnsavedSamples(): boolean {
+    return this.pendingSamples.length > 0;
+  }
+
   /**
    * Writes counters and new parse-error samples to the state store. A failed write (disk full) is
    * reported to `onError` and retried at the next flush: the counters live on in memory meanwhile.

@@ -28,7 +28,8 @@ export const sourceRoutes: FastifyPluginAsyncZod<{ auth: AuthService; state: Sta
     schema: { summary: 'Intake sources with their rates and recent parse errors', tags: ['sources'], response: { 200: z.object({ sources: z.array(sourceView) }) } },
   }, async () => {
     const now = Date.now();
-    stats.flush(now, (err) => app.log.warn({ err }, 'could not save source statistics'));
+    // Recent parse errors are read from the state store: write the unsaved ones first (counters come from memory).
+    if (stats.hasUnsavedSamples) stats.flush(now, (err) => app.log.warn({ err }, 'could not save source statistics'));
     const byName = new Map(stats.view(now).map((s) => [s.sourceName, s]));
     const sources = state.listSources().map((s) => {
       const live = byName.get(s.name);
