@@ -40,6 +40,17 @@ export interface SyslogTransportStats {
   lostOnClose: number;
 }
 
+/** A copy of a listener's counters with the submitter's figures filled in, for `stats` getters. */
+export function statsSnapshot(
+  stats: SyslogTransportStats,
+  submitter: { submitted: number; pendingRecords: number; retries: number },
+): SyslogTransportStats {
+  stats.submitted = submitter.submitted;
+  stats.pending = submitter.pendingRecords;
+  stats.submitRetries = submitter.retries;
+  return { ...stats };
+}
+
 /** A new zeroed counter set. */
 export function emptyStats(): SyslogTransportStats {
   return {

@@ -9,7 +9,7 @@ import type { IntakeSink } from '../intake-sink.ts';
 import { SyslogFrameDecoder, type DecodeResult } from './framing.ts';
 import { BatchSubmitter, DEFAULT_BATCH_OPTIONS, type BatchSubmitterOptions } from './batch-submitter.ts';
 import {
-  emptyStats, formatRemote, frameToRecord, rateLimitedWarn, type RecordContext, type SyslogLog, type SyslogTransportStats,
+  emptyStats, formatRemote, frameToRecord, rateLimitedWarn, statsSnapshot, type RecordContext, type SyslogLog, type SyslogTransportStats,
 } from './syslog-stats.ts';
 
 export interface StreamListenerOptions {
@@ -189,10 +189,7 @@ export async function startStreamListener(opts: StreamListenerOptions): Promise<
   return {
     address,
     get stats() {
-      stats.submitted = submitter.submitted;
-      stats.pending = submitter.pendingRecords;
-      stats.submitRetries = submitter.retries;
-      return { ...stats };
+      return statsSnapshot(stats, submitter);
     },
     async close(drainTimeoutMs: number) {
       if (closed) return;

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { IntakeSink } from '../intake-sink.ts';
 import { stripTrailer, truncateUtf8, type Frame } from './framing.ts';
 import { BatchSubmitter, DEFAULT_BATCH_OPTIONS, type BatchSubmitterOptions } from './batch-submitter.ts';
-import { emptyStats, formatRemote, frameToRecord, rateLimitedWarn, type SyslogLog, type SyslogTransportStats } from './syslog-stats.ts';
+import { emptyStats, formatRemote, frameToRecord, rateLimitedWarn, statsSnapshot, type SyslogLog, type SyslogTransportStats } from './syslog-stats.ts';
 
 export interface UdpListenerOptions {
   host: string;
@@ -89,10 +89,7 @@ export async function startUdpListener(opts: UdpListenerOptions): Promise<UdpLis
   return {
     address,
     get stats() {
-      stats.submitted = submitter.submitted;
-      stats.pending = submitter.pendingRecords;
-      stats.submitRetries = submitter.retries;
-      return { ...stats };
+      return statsSnapshot(stats, submitter);
     },
     async close(drainTimeoutMs: number) {
       if (closed) return;
