@@ -21,7 +21,7 @@ a message naming the setting.
 
 Environment variable names are the key path in upper snake case, levels joined by \`__\`:
 \`server.port\` is \`VIGIL_SERVER__PORT\`, \`intake.syslog.tcp.port\` is \`VIGIL_INTAKE__SYSLOG__TCP__PORT\`.
-\`VIGIL_URL\` and \`VIGIL_TOKEN\` are read by \`vigil ingest --url\` and are not settings.
+\`VIGIL_URL\` and \`VIGIL_TOKEN\` are read by \`vigil ingest --url\`, and \`VIGIL_DEV_API\` by \`npm run dev:web\`; they are not settings.
 
 Example \`vigil.yaml\`:
 

@@ -59,3 +59,9 @@ describe('docs/configuration.md', () => {
     expect(committed).toBe(renderConfigDocs());
   });
 });
+
+describe('variables that are not settings', () => {
+  it('are accepted beside the settings', () => {
+    expect(() => loadConfig({ env: { VIGIL_URL: 'http://x', VIGIL_TOKEN: 't', VIGIL_DEV_API: 'http://y' } })).not.toThrow();
+  });
+});

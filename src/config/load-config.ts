@@ -18,7 +18,7 @@ export interface LoadConfigOptions {
 }
 
 /** Environment variables that are not configuration keys. */
-const NON_CONFIG_ENV = new Set(['VIGIL_CONFIG', 'VIGIL_URL', 'VIGIL_TOKEN']);
+const NON_CONFIG_ENV = new Set(['VIGIL_CONFIG', 'VIGIL_URL', 'VIGIL_TOKEN', 'VIGIL_DEV_API']);
 
 /**
  * Reads configuration from (lowest to highest precedence) defaults, the YAML file, `VIGIL_*`

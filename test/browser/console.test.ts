@@ -3,7 +3,7 @@
  * against a real Vigil started on a free port with a temporary data folder: first sign-in with the
  * generated password, the forced password change, Sources with live statistics, adding an HTTP source,
  * sending an event with its token, finding it on the Events page, and attacker-controlled fields
- * rendered as text. Set VIGIL_SHOTS=1 to save screenshots to /tmp/vigil-shots.
+ * rendered as text. Set TEST_SCREENSHOTS=1 to save screenshots to /tmp/vigil-shots.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ import { loadConfig } from '../../src/config/load-config.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
-const SHOTS = process.env.VIGIL_SHOTS ? '/tmp/vigil-shots' : undefined;
+const SHOTS = process.env.TEST_SCREENSHOTS ? '/tmp/vigil-shots' : undefined;
 const NEW_PASSWORD = 'browser test passphrase 42';
 // Unquoted attributes, so the payloads survive JSON escaping verbatim and can be searched for.
 const XSS = '<img src=x onerror=window.__pwned=1>';
