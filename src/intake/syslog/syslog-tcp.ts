@@ -5,37 +5,24 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import type { IntakeSink } from '../intake-sink.ts';
+import type { TransportListener, UdpListenerOptions } from './syslog-udp.ts';
 import { SyslogFrameDecoder, type DecodeResult } from './framing.ts';
-import { BatchSubmitter, DEFAULT_BATCH_OPTIONS, type BatchSubmitterOptions } from './batch-submitter.ts';
+import { BatchSubmitter, DEFAULT_BATCH_OPTIONS } from './batch-submitter.ts';
 import {
-  emptyStats, formatRemote, frameToRecord, rateLimitedWarn, statsSnapshot, type RecordContext, type SyslogLog, type SyslogTransportStats,
+  emptyStats, formatRemote, frameToRecord, rateLimitedWarn, statsSnapshot, type RecordContext,
 } from './syslog-stats.ts';
 
-export interface StreamListenerOptions {
+export interface StreamListenerOptions extends UdpListenerOptions {
   transport: 'tcp' | 'tls';
-  host: string;
-  port: number;
   /** Certificate material for TLS (file contents, read by the caller). */
   tls?: { cert: Buffer; key: Buffer; ca?: Buffer; requireClientCert: boolean };
-  sourceName: string;
-  sourceType: string;
-  maxMessageBytes: number;
   maxConnections: number;
   /** 0 disables the idle timeout. */
   idleTimeoutSeconds: number;
-  sink: IntakeSink;
-  log: SyslogLog;
-  batch?: Partial<Omit<BatchSubmitterOptions, 'log'>>;
 }
 
-/** A running TCP or TLS syslog listener. */
-export interface StreamListener {
-  readonly address: AddressInfo;
-  readonly stats: SyslogTransportStats;
-  /** Stops accepting, closes connections after decoding what they sent, and submits everything. */
-  close(drainTimeoutMs: number): Promise<void>;
-}
+/** A running TCP or TLS syslog listener: closing stops accepting and decodes what connections sent. */
+export type StreamListener = TransportListener;
 
 /** How long a connection may keep sending after we half-closed it during shutdown. */
 const CLOSE_GRACE_MS = 500;

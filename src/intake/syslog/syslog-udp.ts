@@ -10,6 +10,7 @@ import { stripTrailer, truncateUtf8, type Frame } from './framing.ts';
 import { BatchSubmitter, DEFAULT_BATCH_OPTIONS, type BatchSubmitterOptions } from './batch-submitter.ts';
 import { emptyStats, formatRemote, frameToRecord, rateLimitedWarn, statsSnapshot, type SyslogLog, type SyslogTransportStats } from './syslog-stats.ts';
 
+/** What every syslog transport listener is given (TCP/TLS add connection settings). */
 export interface UdpListenerOptions {
   host: string;
   port: number;
@@ -21,12 +22,16 @@ export interface UdpListenerOptions {
   batch?: Partial<Omit<BatchSubmitterOptions, 'log'>>;
 }
 
-/** A running UDP syslog listener. */
-export interface UdpListener {
+/** A running syslog transport listener (UDP, TCP or TLS). */
+export interface TransportListener {
   readonly address: AddressInfo;
   readonly stats: SyslogTransportStats;
+  /** Stops receiving and submits everything received, waiting at most `drainTimeoutMs`. */
   close(drainTimeoutMs: number): Promise<void>;
 }
+
+/** A running UDP syslog listener. */
+export type UdpListener = TransportListener;
 
 /** Kernel receive buffer asked for, so bursts survive short event-loop stalls (the OS may cap it). */
 const RECV_BUFFER_BYTES = 4 * 1024 * 1024;
