@@ -12,7 +12,9 @@ import type { WorkerRequest, WorkerResponse } from './ingest-worker-protocol.ts'
 const openDirs = new Set<string>();
 
 type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
-type RequestBody = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+/** Omit applied to each member of a union (plain Omit would merge the members). */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type RequestBody = DistributiveOmit<WorkerRequest, 'id'>;
 
 export interface WorkerIngestOptions {
   storeDir: string;
