@@ -80,7 +80,8 @@ describe('REST API', () => {
     const bad = await session.request('GET', '/api/v1/events?field.a%27%3B%20drop=1');
     expect(bad.status).toBe(400);
 
-    const metrics = await (await fetch(`${vigil.url}/metrics`)).text();
+    expect((await fetch(`${vigil.url}/metrics`)).status).toBe(401);
+    const metrics = await (await session.request('GET', '/metrics')).text();
     expect(metrics).toMatch(/vigil_intake_records_total\{source="api-test"\} 1/);
     expect(metrics).toMatch(/vigil_stored_events_total\{source="api-test"\} 1/);
     expect(metrics).toContain('vigil_pipeline_pending_records 0');

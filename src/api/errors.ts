@@ -8,6 +8,7 @@ export const API_ERRORS = {
   INVALID_CREDENTIALS: { status: 401, text: 'Wrong username or password.' },
   CSRF: { status: 403, text: 'Missing x-vigil-csrf header on a state-changing request.' },
   PASSWORD_CHANGE_REQUIRED: { status: 403, text: 'Change the one-time password before doing anything else.' },
+  FORBIDDEN: { status: 403, text: 'Your role does not allow this.' },
   NOT_FOUND: { status: 404, text: 'No such resource.' },
   CONFLICT: { status: 409, text: 'The resource already exists.' },
   PAYLOAD_TOO_LARGE: { status: 413, text: 'The request body is too large.' },

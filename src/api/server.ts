@@ -14,6 +14,7 @@ import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { SourceStatsTracker } from '../pipeline/source-stats.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { StateStore } from '../store/state-store.ts';
+import { registerAccessControl } from './access.ts';
 import { API_ERRORS, ApiError, errorBody } from './errors.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
@@ -83,6 +84,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   await app.register(fastifyCookie);
+  const access = registerAccessControl(app, deps.auth);
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Vigil API', version: deps.version, description: 'One API for the web console, the CLI and integrations.' },
@@ -95,28 +97,29 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(async (api) => {
     api.setValidatorCompiler(validatorCompiler);
     api.setSerializerCompiler(serializerCompiler);
-    await api.register(opsRoutes, { auth: deps.auth, pipeline: deps.pipeline, events: deps.events, metrics: deps.metrics, version: deps.version, startedAt: deps.startedAt });
+    await api.register(opsRoutes, { pipeline: deps.pipeline, events: deps.events, metrics: deps.metrics, version: deps.version, startedAt: deps.startedAt });
     await api.register(authRoutes, { auth: deps.auth, sessionMaxMs: deps.sessionMaxMs, secureCookies: false });
     await api.register(sourceRoutes, { auth: deps.auth, state: deps.state, stats: deps.stats });
-    await api.register(eventRoutes, { auth: deps.auth, events: deps.events });
-    api.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    await api.register(eventRoutes, { events: deps.events });
+    api.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   });
 
-  await registerHttpIntake(app, {
+  // Intake protocols authenticate with per-source tokens of their own (src/intake/http).
+  await access.registerWith('intake', () => registerHttpIntake(app, {
     sink: deps.pipeline, auth: deps.auth,
     limits: { ...deps.limits, maxBodyBytes: deps.maxBodyBytes, maxDecodedBytes: deps.maxBodyBytes * 4 },
-  });
+  }));
 
   const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
   if (existsSync(webRoot)) {
     // Hashed assets never change: cache them for a year. index.html must be revalidated, or a browser
     // keeps asking for the previous release's asset names after an upgrade.
-    await app.register(fastifyStatic, {
+    await access.registerWith('public', () => app.register(fastifyStatic, {
       root: webRoot, wildcard: false, index: 'index.html', cacheControl: false,
       setHeaders: (reply, path) => {
         reply.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
-    });
+    }));
   }
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;

@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IntakeAuthenticator, IntakeSource } from '../intake/intake-sink.ts';
-import type { Session, Source, StateStore, User } from '../store/state-store.ts';
+import type { ApiToken, Session, Source, StateStore, User } from '../store/state-store.ts';
+import { BUILTIN_ROLES, isPermission, type Permission } from './permissions.ts';
 import { generateSecret, hashPassword, passwordPolicyProblem, sha256Hex, verifyPassword } from './secrets.ts';
 import { LoginThrottle } from './login-throttle.ts';
+
+/** Who is calling: a signed-in user (cookie session) or an API token acting for its user. */
+export type Principal =
+  | { kind: 'session'; user: User; permissions: ReadonlySet<Permission>; session: Session }
+  | { kind: 'token'; user: User; permissions: ReadonlySet<Permission>; token: ApiToken };
 
 export type SignInResult =
   | { ok: true; user: User; sessionToken: string }
@@ -38,18 +44,20 @@ export class AuthService implements IntakeAuthenticator {
     const password = generateSecret('', 18);
     this.state.createUser({
       id: randomUUID(), username: 'admin', passwordHash: await hashPassword(password), role: 'admin', mustChangePassword: true, createdAt: now,
+      authSource: 'local', failedLogins: 0,
     });
     return password;
   }
 
-  async signIn(username: string, password: string, address: string, now: number): Promise<SignInResult> {
+  async signIn(username: string, password: string, address: string, now: number, userAgent?: string): Promise<SignInResult> {
     const keys = [`u:${username.toLowerCase()}`, `a:${address}`];
     const wait = this.throttle.retryAfter(keys, now);
     if (wait > 0) return { ok: false, reason: 'throttled', retryAfterSeconds: wait };
     const user = this.state.findUserByName(username);
     this.dummyHash ??= hashPassword(generateSecret(''));
     const valid = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), password);
-    if (!user || !valid) {
+    // A disabled account answers like a wrong password: no hint about which accounts exist.
+    if (!user || !valid || user.disabledAt !== undefined) {
       this.throttle.fail(keys, now);
       return { ok: false, reason: 'invalid' };
     }
@@ -57,12 +65,13 @@ export class AuthService implements IntakeAuthenticator {
     const sessionToken = generateSecret('vgs_');
     this.state.createSession({
       tokenHash: sha256Hex(sessionToken), userId: user.id, createdAt: now, lastSeenAt: now, expiresAt: now + this.options.sessionMaxMs,
+      address, ...(userAgent === undefined ? {} : { userAgent }),
     });
     return { ok: true, user, sessionToken };
   }
 
-  /** The user of a live session, refreshing its idle timer; undefined when unknown or expired. */
-  resolveSession(sessionToken: string, now: number): { user: User; session: Session } | undefined {
+  /** The principal of a live session, refreshing its idle timer; undefined when unknown, expired or the user is disabled. */
+  resolveSession(sessionToken: string, now: number): Principal | undefined {
     const tokenHash = sha256Hex(sessionToken);
     const session = this.state.findSession(tokenHash);
     if (!session) return undefined;
@@ -71,10 +80,33 @@ export class AuthService implements IntakeAuthenticator {
       return undefined;
     }
     const user = this.state.findUserById(session.userId);
-    if (!user) return undefined;
+    if (!user || user.disabledAt !== undefined) return undefined;
     // Write the idle timer at most once a minute: a page polling every 5 s should not write every time.
     if (now - session.lastSeenAt > 60_000) this.state.touchSession(tokenHash, now);
-    return { user, session };
+    return { kind: 'session', user, permissions: this.permissionsOf(user.role), session };
+  }
+
+  /**
+   * The principal of an API token: its scopes, cut down to what its user's role grants now (a token
+   * never outlives a demotion). Undefined when unknown, expired, revoked or the user is disabled.
+   */
+  resolveApiToken(secret: string, now: number): Principal | undefined {
+    const token = this.state.findApiTokenByHash(sha256Hex(secret));
+    if (!token || token.revokedAt !== undefined || now >= token.expiresAt) return undefined;
+    const user = this.state.findUserById(token.userId);
+    if (!user || user.disabledAt !== undefined) return undefined;
+    const granted = this.permissionsOf(user.role);
+    const permissions = new Set(token.permissions.filter((p): p is Permission => isPermission(p) && granted.has(p)));
+    if (token.lastUsedAt === undefined || now - token.lastUsedAt > 60_000) this.state.touchApiToken(token.id, now);
+    return { kind: 'token', user, permissions, token };
+  }
+
+  /** Permissions of a built-in or custom role; none for a role that no longer exists (deny by default). */
+  permissionsOf(role: string): ReadonlySet<Permission> {
+    const builtin = BUILTIN_ROLES.find((r) => r.name === role);
+    if (builtin) return new Set(builtin.permissions);
+    const custom = this.state.findRole(role);
+    return new Set((custom?.permissions ?? []).filter(isPermission));
   }
 
   signOut(sessionToken: string): void {
@@ -86,7 +118,7 @@ export class AuthService implements IntakeAuthenticator {
     const problem = passwordPolicyProblem(next, user.username);
     if (problem) return problem;
     if (current === next) return 'new password must differ from the current one';
-    this.state.updatePassword(user.id, await hashPassword(next), false);
+    this.state.updatePassword(user.id, await hashPassword(next), false, Date.now());
     return undefined;
   }
 

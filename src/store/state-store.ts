@@ -3,12 +3,55 @@ import type { IntakeKind } from '../core/event.ts';
 export interface User {
   id: string;
   username: string;
-  /** argon2id PHC string; never leaves the server. */
+  /** argon2id PHC string; never leaves the server. Empty for single-sign-on users (no local password). */
   passwordHash: string;
-  role: 'admin';
-  /** Set for the generated first-start password until the user changes it. */
+  /** Name of a built-in or custom role (src/auth/permissions.ts). */
+  role: string;
+  /** Set for generated passwords (first start, reset by an admin) until the user changes it. */
   mustChangePassword: boolean;
   createdAt: number;
+  displayName?: string;
+  email?: string;
+  /** `local` or `oidc:<provider>`. */
+  authSource: string;
+  disabledAt?: number;
+  passwordChangedAt?: number;
+  /** Consecutive failed sign-ins since the last success. */
+  failedLogins: number;
+  lockedUntil?: number;
+}
+
+/** Fields of a user that can change after creation; `null` clears an optional one. */
+export interface UserChanges {
+  role?: string;
+  displayName?: string | null;
+  email?: string | null;
+  disabledAt?: number | null;
+  mustChangePassword?: boolean;
+  failedLogins?: number;
+  lockedUntil?: number | null;
+}
+
+export interface CustomRole {
+  name: string;
+  description: string;
+  permissions: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ApiToken {
+  id: string;
+  userId: string;
+  name: string;
+  /** SHA-256 of the token (hex); the token is shown once at creation. */
+  tokenHash: string;
+  /** Scopes: the token may do at most these, and never more than its user's role allows. */
+  permissions: string[];
+  createdAt: number;
+  expiresAt: number;
+  lastUsedAt?: number;
+  revokedAt?: number;
 }
 
 export interface Session {
@@ -18,6 +61,9 @@ export interface Session {
   createdAt: number;
   lastSeenAt: number;
   expiresAt: number;
+  /** Where the sign-in came from, shown in the user's session list. */
+  address?: string;
+  userAgent?: string;
 }
 
 export interface Source {
@@ -60,7 +106,10 @@ export interface StateStore {
   createUser(user: User): void;
   findUserByName(username: string): User | undefined;
   findUserById(id: string): User | undefined;
-  updatePassword(userId: string, passwordHash: string, mustChange: boolean): void;
+  updatePassword(userId: string, passwordHash: string, mustChange: boolean, changedAt: number): void;
+  /** Applies the changes; throws a `not-found` StoreWriteError for an unknown id. */
+  updateUser(userId: string, changes: UserChanges): User;
+  listUsers(): User[];
   countUsers(): number;
 
   createSession(session: Session): void;
@@ -68,6 +117,23 @@ export interface StateStore {
   touchSession(tokenHash: string, lastSeenAt: number): void;
   deleteSession(tokenHash: string): void;
   deleteExpiredSessions(now: number): number;
+  listUserSessions(userId: string): Session[];
+  /** Signs a user out everywhere; returns how many sessions ended. */
+  deleteUserSessions(userId: string): number;
+
+  listRoles(): CustomRole[];
+  findRole(name: string): CustomRole | undefined;
+  /** Creates or replaces a custom role. */
+  saveRole(role: CustomRole): void;
+  /** Refused (`conflict`) while a user has the role; `not-found` when there is no such role. */
+  deleteRole(name: string): void;
+
+  createApiToken(token: ApiToken): void;
+  /** Any token with that hash, revoked or expired ones included: the auth layer decides. */
+  findApiTokenByHash(tokenHash: string): ApiToken | undefined;
+  listApiTokens(userId?: string): ApiToken[];
+  touchApiToken(id: string, at: number): void;
+  revokeApiToken(id: string, at: number): void;
 
   createSource(source: Source): void;
   listSources(): Source[];

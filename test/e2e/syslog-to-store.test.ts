@@ -57,7 +57,7 @@ describe.skipIf(!existsSync(LOGGER))('syslog from util-linux logger to the event
       'alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id']);
     const found = await waitFor('source=syslog&field.user.name=alice', 1);
     expect(found.events[0]?.fields['process.command_line']).toBe('/usr/bin/id');
-    const metrics = await (await fetch(`${vigil.url}/metrics`)).text();
+    const metrics = await (await session.request('GET', '/metrics')).text();
     expect(metrics).toMatch(/vigil_syslog_received\{transport="udp"\} [1-9]/);
   });
 });

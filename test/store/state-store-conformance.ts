@@ -15,7 +15,7 @@ const HASH_A = 'a'.repeat(64);
 const HASH_B = 'b'.repeat(64);
 
 function user(id: string, username: string): User {
-  return { id, username, passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA', role: 'admin', mustChangePassword: true, createdAt: 1000 };
+  return { id, username, passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA', role: 'admin', mustChangePassword: true, createdAt: 1000, authSource: 'local', failedLogins: 0 };
 }
 
 function source(id: string, name: string, extra: Partial<Source> = {}): Source {
@@ -62,16 +62,63 @@ export function stateStoreConformance(name: string, makeHarness: () => Promise<S
     it('updates passwords and the must-change flag; unknown users are an error', async () => {
       const store = await open();
       store.createUser(user('u1', 'admin'));
-      store.updatePassword('u1', '$argon2id$new', false);
-      expect(store.findUserById('u1')).toMatchObject({ passwordHash: '$argon2id$new', mustChangePassword: false });
-      expect(() => store.updatePassword('ghost', '$argon2id$x', false)).toThrow(/no user/);
+      store.updatePassword('u1', '$argon2id$new', false, 5000);
+      expect(store.findUserById('u1')).toMatchObject({ passwordHash: '$argon2id$new', mustChangePassword: false, passwordChangedAt: 5000 });
+      expect(() => store.updatePassword('ghost', '$argon2id$x', false, 5000)).toThrow(/no user/);
+    });
+
+    it('changes and clears user fields, lists users by name; unknown users are an error', async () => {
+      const store = await open();
+      store.createUser(user('u2', 'zoe'));
+      store.createUser(user('u1', 'adam'));
+      const changed = store.updateUser('u2', { role: 'viewer', displayName: 'Zoe Z', email: 'zoe@example.com', disabledAt: 7, failedLogins: 3, lockedUntil: 9 });
+      expect(changed).toMatchObject({ role: 'viewer', displayName: 'Zoe Z', email: 'zoe@example.com', disabledAt: 7, failedLogins: 3, lockedUntil: 9 });
+      const cleared = store.updateUser('u2', { displayName: null, disabledAt: null, lockedUntil: null, failedLogins: 0 });
+      expect(cleared).not.toHaveProperty('displayName');
+      expect(cleared).not.toHaveProperty('disabledAt');
+      expect(cleared).not.toHaveProperty('lockedUntil');
+      expect(cleared.email).toBe('zoe@example.com');
+      expect(store.listUsers().map((u) => u.username)).toEqual(['adam', 'zoe']);
+      expect(() => store.updateUser('ghost', { role: 'viewer' })).toThrow(/no user/);
+      expect(() => store.updateUser('u1', { failedLogins: -1 })).toThrow(/failedLogins/);
+    });
+
+    it('keeps custom roles; a role in use cannot be deleted', async () => {
+      const store = await open();
+      store.saveRole({ name: 'auditor', description: 'reads the audit log', permissions: ['audit:read'], createdAt: 1, updatedAt: 1 });
+      store.saveRole({ name: 'auditor', description: 'reads audit and events', permissions: ['audit:read', 'events:read'], createdAt: 1, updatedAt: 2 });
+      expect(store.findRole('AUDITOR')).toEqual({ name: 'auditor', description: 'reads audit and events', permissions: ['audit:read', 'events:read'], createdAt: 1, updatedAt: 2 });
+      store.createUser({ ...user('u1', 'ann'), role: 'auditor' });
+      expect(() => store.deleteRole('auditor')).toThrow(/still have it/);
+      store.updateUser('u1', { role: 'viewer' });
+      store.deleteRole('auditor');
+      expect(store.listRoles()).toEqual([]);
+      expect(() => store.deleteRole('auditor')).toThrow(/no custom role/);
+    });
+
+    it('keeps API tokens by hash; revocation and use are recorded', async () => {
+      const store = await open();
+      store.createUser(user('u1', 'admin'));
+      const token = { id: 't1', userId: 'u1', name: 'ci', tokenHash: HASH_A, permissions: ['events:read'], createdAt: 10, expiresAt: 1000 };
+      store.createApiToken(token);
+      expect(store.findApiTokenByHash(HASH_A)).toEqual(token);
+      expect(() => store.createApiToken({ ...token, id: 't2' })).toThrow();
+      expect(() => store.createApiToken({ ...token, id: 't3', tokenHash: 'not-a-hash' })).toThrow(/SHA-256/);
+      store.touchApiToken('t1', 20);
+      store.revokeApiToken('t1', 30);
+      store.revokeApiToken('t1', 40);
+      expect(store.findApiTokenByHash(HASH_A)).toMatchObject({ lastUsedAt: 20, revokedAt: 30 });
+      expect(store.listApiTokens('u1').map((t) => t.id)).toEqual(['t1']);
+      expect(store.listApiTokens('nobody')).toEqual([]);
+      expect(() => store.revokeApiToken('ghost', 1)).toThrow(/no token/);
     });
 
     it('manages sessions: create, find, touch, delete, expire', async () => {
       const store = await open();
       store.createUser(user('u1', 'admin'));
       store.createSession({ tokenHash: HASH_A, userId: 'u1', createdAt: 10, lastSeenAt: 10, expiresAt: 100 });
-      store.createSession({ tokenHash: HASH_B, userId: 'u1', createdAt: 10, lastSeenAt: 10, expiresAt: 200 });
+      store.createSession({ tokenHash: HASH_B, userId: 'u1', createdAt: 10, lastSeenAt: 10, expiresAt: 200, address: '192.0.2.7', userAgent: 'curl/8' });
+      expect(store.listUserSessions('u1').map((x) => x.address)).toContain('192.0.2.7');
       expect(store.findSession(HASH_A)).toEqual({ tokenHash: HASH_A, userId: 'u1', createdAt: 10, lastSeenAt: 10, expiresAt: 100 });
       store.touchSession(HASH_A, 50);
       expect(store.findSession(HASH_A)?.lastSeenAt).toBe(50);
@@ -81,6 +128,10 @@ export function stateStoreConformance(name: string, makeHarness: () => Promise<S
       expect(store.findSession(HASH_A)).toBeUndefined();
       store.deleteSession(HASH_B);
       expect(store.findSession(HASH_B)).toBeUndefined();
+      store.createSession({ tokenHash: HASH_A, userId: 'u1', createdAt: 10, lastSeenAt: 10, expiresAt: 100 });
+      store.createSession({ tokenHash: HASH_B, userId: 'u1', createdAt: 10, lastSeenAt: 10, expiresAt: 100 });
+      expect(store.deleteUserSessions('u1')).toBe(2);
+      expect(store.listUserSessions('u1')).toEqual([]);
     });
 
     it('refuses a session for an unknown user', async () => {

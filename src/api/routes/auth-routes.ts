@@ -3,22 +3,28 @@ import { z } from 'zod';
 import type { AuthService } from '../../auth/auth-service.ts';
 import type { User } from '../../store/state-store.ts';
 import { ApiError } from '../errors.ts';
-import { SESSION_COOKIE, sessionGuard } from '../session-guard.ts';
+import { principalOf, SESSION_COOKIE } from '../access.ts';
 
-const userView = z.object({ id: z.string(), username: z.string(), role: z.string(), mustChangePassword: z.boolean() });
-const toView = (u: User) => ({ id: u.id, username: u.username, role: u.role, mustChangePassword: u.mustChangePassword });
+const userView = z.object({
+  id: z.string(), username: z.string(), displayName: z.string().optional(), role: z.string(), mustChangePassword: z.boolean(),
+  permissions: z.array(z.string()).describe('What the user may do: the console hides what is not allowed'),
+});
+const toView = (u: User, permissions: string[]) => ({
+  id: u.id, username: u.username, displayName: u.displayName, role: u.role, mustChangePassword: u.mustChangePassword, permissions,
+});
 
 export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; sessionMaxMs: number; secureCookies: boolean }> = async (app, opts) => {
   const { auth } = opts;
 
   app.post('/api/v1/auth/login', {
+    config: { access: 'public' },
     schema: {
       summary: 'Sign in to the console', tags: ['auth'],
       body: z.object({ username: z.string().min(1).max(256), password: z.string().min(1).max(1024) }).strict(),
       response: { 200: z.object({ user: userView }) },
     },
   }, async (request, reply) => {
-    const result = await auth.signIn(request.body.username, request.body.password, request.ip, Date.now());
+    const result = await auth.signIn(request.body.username, request.body.password, request.ip, Date.now(), request.headers['user-agent']);
     if (!result.ok) {
       if (result.reason === 'throttled') {
         throw new ApiError('THROTTLED', `Too many failed sign-ins; try again in ${result.retryAfterSeconds} seconds.`, {
@@ -30,12 +36,12 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; sessionMaxMs
     reply.setCookie(SESSION_COOKIE, result.sessionToken, {
       path: '/', httpOnly: true, sameSite: 'strict', secure: opts.secureCookies, maxAge: Math.floor(opts.sessionMaxMs / 1000),
     });
-    return { user: toView(result.user) };
+    return { user: toView(result.user, [...auth.permissionsOf(result.user.role)]) };
   });
 
   app.post('/api/v1/auth/logout', {
     schema: { summary: 'Sign out', tags: ['auth'], response: { 204: z.null() } },
-    preHandler: sessionGuard(auth, { allowPasswordChangePending: true }),
+    config: { access: 'signed-in', allowPendingPasswordChange: true },
   }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token) auth.signOut(token);
@@ -45,8 +51,11 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; sessionMaxMs
 
   app.get('/api/v1/auth/me', {
     schema: { summary: 'The signed-in user', tags: ['auth'], response: { 200: z.object({ user: userView }) } },
-    preHandler: sessionGuard(auth, { allowPasswordChangePending: true }),
-  }, async (request) => ({ user: toView(request.user!) }));
+    config: { access: 'signed-in', allowPendingPasswordChange: true },
+  }, async (request) => {
+    const principal = principalOf(request);
+    return { user: toView(principal.user, [...principal.permissions]) };
+  });
 
   app.post('/api/v1/auth/password', {
     schema: {
@@ -54,9 +63,11 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; sessionMaxMs
       body: z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }).strict(),
       response: { 204: z.null() },
     },
-    preHandler: sessionGuard(auth, { allowPasswordChangePending: true }),
+    config: { access: 'signed-in', allowPendingPasswordChange: true },
   }, async (request, reply) => {
-    const problem = await auth.changePassword(request.user!, request.body.currentPassword, request.body.newPassword);
+    const principal = principalOf(request);
+    if (principal.kind !== 'session') throw new ApiError('FORBIDDEN', 'Passwords are changed in a signed-in session, not with an API token.');
+    const problem = await auth.changePassword(principal.user, request.body.currentPassword, request.body.newPassword);
     if (problem) throw new ApiError('VALIDATION', problem);
     return reply.code(204).send(null);
   });

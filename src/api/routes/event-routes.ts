@@ -1,9 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AuthService } from '../../auth/auth-service.ts';
 import type { EventStore } from '../../store/event-store.ts';
 import { ApiError } from '../errors.ts';
-import { sessionGuard } from '../session-guard.ts';
 
 const FIELD_NAME = /^[A-Za-z0-9_@][A-Za-z0-9_@.-]{0,127}$/;
 const MAX_LIMIT = 1000;
@@ -14,10 +12,10 @@ const eventView = z.object({
 });
 
 /** The minimal event query of the foundation: time range, field equality, limit. */
-export const eventRoutes: FastifyPluginAsyncZod<{ auth: AuthService; events: EventStore }> = async (app, opts) => {
-  app.addHook('preHandler', sessionGuard(opts.auth));
+export const eventRoutes: FastifyPluginAsyncZod<{ events: EventStore }> = async (app, opts) => {
 
   app.get('/api/v1/events', {
+    config: { access: 'events:read' },
     schema: {
       summary: 'Events in a time range matching field equality filters, newest first', tags: ['events'],
       description: 'Filter on any field with `field.<name>=<value>` query parameters, e.g. `field.host.name=web-1`.',

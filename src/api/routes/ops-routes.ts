@@ -1,13 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AuthService } from '../../auth/auth-service.ts';
 import type { VigilMetrics } from '../../ops/metrics.ts';
 import type { Pipeline } from '../../pipeline/pipeline.ts';
 import type { EventStore } from '../../store/event-store.ts';
-import { sessionGuard } from '../session-guard.ts';
 
 export interface OpsDeps {
-  auth: AuthService;
   pipeline: Pipeline;
   events: EventStore;
   metrics: VigilMetrics;
@@ -17,10 +14,11 @@ export interface OpsDeps {
 
 /** Liveness, readiness, Prometheus metrics and the console's status summary. */
 export const opsRoutes: FastifyPluginAsyncZod<OpsDeps> = async (app, opts) => {
-  app.get('/healthz', { schema: { summary: 'Liveness: the process answers', tags: ['ops'], response: { 200: z.object({ status: z.literal('ok') }) } } },
+  app.get('/healthz', { config: { access: 'public' }, schema: { summary: 'Liveness: the process answers', tags: ['ops'], response: { 200: z.object({ status: z.literal('ok') }) } } },
     async () => ({ status: 'ok' as const }));
 
   app.get('/readyz', {
+    config: { access: 'public' },
     schema: {
       summary: 'Readiness: intake accepts records and the store accepts writes', tags: ['ops'],
       response: { 200: z.object({ status: z.string(), pendingRecords: z.number() }), 503: z.object({ status: z.string(), pendingRecords: z.number(), reason: z.string() }) },
@@ -32,13 +30,13 @@ export const opsRoutes: FastifyPluginAsyncZod<OpsDeps> = async (app, opts) => {
     return { status: 'ready', pendingRecords: pipeline.pendingRecords };
   });
 
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['ops'] } }, async (_request, reply) => {
+  app.get('/metrics', { config: { access: 'system:read' }, schema: { summary: 'Prometheus metrics', tags: ['ops'] } }, async (_request, reply) => {
     reply.header('content-type', opts.metrics.registry.contentType);
     return opts.metrics.registry.metrics();
   });
 
   app.get('/api/v1/status', {
-    preHandler: sessionGuard(opts.auth),
+    config: { access: 'system:read' },
     schema: {
       summary: 'Version, stored events and pipeline state', tags: ['ops'],
       response: {

@@ -5,7 +5,6 @@ import { SOURCE_TYPES, sourceTypeNames } from '../../normalize/registry.ts';
 import type { SourceStatsTracker } from '../../pipeline/source-stats.ts';
 import type { StateStore } from '../../store/state-store.ts';
 import { ApiError } from '../errors.ts';
-import { sessionGuard } from '../session-guard.ts';
 
 const TOKEN_KINDS = ['http', 'hec', 'elastic', 'otlp'] as const;
 const ALL_KINDS = ['syslog', 'http', 'hec', 'elastic', 'otlp', 'file', 'demo'] as const;
@@ -22,9 +21,8 @@ const sourceView = z.object({
 
 export const sourceRoutes: FastifyPluginAsyncZod<{ auth: AuthService; state: StateStore; stats: SourceStatsTracker }> = async (app, opts) => {
   const { auth, state, stats } = opts;
-  app.addHook('preHandler', sessionGuard(auth));
-
   app.get('/api/v1/sources', {
+    config: { access: 'sources:read' },
     schema: { summary: 'Intake sources with their rates and recent parse errors', tags: ['sources'], response: { 200: z.object({ sources: z.array(sourceView) }) } },
   }, async () => {
     const now = Date.now();
@@ -46,12 +44,14 @@ export const sourceRoutes: FastifyPluginAsyncZod<{ auth: AuthService; state: Sta
   });
 
   app.get('/api/v1/source-types', {
+    config: { access: 'sources:read' },
     schema: { summary: 'Parsers a source can be set to', tags: ['sources'], response: { 200: z.object({ sourceTypes: z.array(z.object({ name: z.string(), description: z.string() })) }) } },
   }, async () => ({
     sourceTypes: [{ name: 'auto', description: 'Detect the format of each record' }, ...SOURCE_TYPES.map((t) => ({ name: t.name, description: t.description }))],
   }));
 
   app.post('/api/v1/sources', {
+    config: { access: 'sources:write' },
     schema: {
       summary: 'Create an intake source and its token (shown once)', tags: ['sources'],
       body: z.object({
@@ -70,6 +70,7 @@ export const sourceRoutes: FastifyPluginAsyncZod<{ auth: AuthService; state: Sta
   });
 
   app.delete('/api/v1/sources/:id', {
+    config: { access: 'sources:write' },
     schema: { summary: 'Revoke a source\'s token', tags: ['sources'], params: z.object({ id: z.string().uuid() }), response: { 204: z.null() } },
   }, async (request, reply) => {
     const source = state.listSources().find((s) => s.id === request.params.id);

@@ -61,6 +61,98 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   ) STRICT;
   `,
+  // 2: identity, access control and audit.
+  `
+  ALTER TABLE users ADD COLUMN display_name TEXT;
+  ALTER TABLE users ADD COLUMN email TEXT;
+  -- 'local' (password) or 'oidc:<provider>' (single sign-on; password_hash is then '').
+  ALTER TABLE users ADD COLUMN auth_source TEXT NOT NULL DEFAULT 'local';
+  ALTER TABLE users ADD COLUMN disabled_at INTEGER;
+  ALTER TABLE users ADD COLUMN password_changed_at INTEGER;
+  -- Consecutive failed sign-ins and the lockout they caused; survive restarts, reset on success.
+  ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE users ADD COLUMN locked_until INTEGER;
+
+  ALTER TABLE sessions ADD COLUMN address TEXT;
+  ALTER TABLE sessions ADD COLUMN user_agent TEXT;
+  CREATE INDEX sessions_user ON sessions(user_id);
+
+  -- Custom roles; the built-in ones live in code (src/auth/permissions.ts). permissions: JSON array.
+  CREATE TABLE roles (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    description TEXT NOT NULL,
+    permissions TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+
+  -- API tokens act for their user with at most the listed permissions (JSON array). Only the
+  -- SHA-256 of the token is kept; the token is shown once.
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    permissions TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    last_used_at INTEGER,
+    revoked_at INTEGER
+  ) STRICT;
+  CREATE INDEX api_tokens_user ON api_tokens(user_id);
+
+  -- TOTP second factor: the secret sealed with the master key; enabled once a code was confirmed.
+  CREATE TABLE user_totp (
+    user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    sealed_secret TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    enabled_at INTEGER,
+    -- Last accepted time step: a code is accepted once (no replay within its window).
+    last_step INTEGER
+  ) STRICT;
+
+  CREATE TABLE recovery_codes (
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    code_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    used_at INTEGER,
+    PRIMARY KEY (user_id, code_hash)
+  ) STRICT;
+
+  -- Single sign-on identities: (provider, subject) of the identity provider to a Vigil user.
+  CREATE TABLE external_identities (
+    provider TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    last_login_at INTEGER,
+    PRIMARY KEY (provider, subject)
+  ) STRICT;
+
+  -- Append-only, hash-chained audit log: hash = SHA-256 over prev_hash and the entry's canonical
+  -- form (src/audit). The triggers refuse edits and deletions through SQL; verification detects
+  -- any made behind SQLite's back.
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    actor_kind TEXT NOT NULL,
+    actor_id TEXT,
+    actor_name TEXT,
+    action TEXT NOT NULL,
+    target_type TEXT,
+    target_id TEXT,
+    outcome TEXT NOT NULL,
+    address TEXT,
+    details TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX audit_log_at ON audit_log(at);
+  CREATE INDEX audit_log_actor ON audit_log(actor_name, at);
+  CREATE INDEX audit_log_action ON audit_log(action, at);
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  `,
 ];
 
 /**

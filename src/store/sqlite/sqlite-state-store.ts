@@ -2,8 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { IntakeKind } from '../../core/event.ts';
-import type { ParseErrorSample, Session, Source, SourceStats, StateStore, User } from '../state-store.ts';
-import { StoreClosedError, StoreWriteError, type StoreFailure } from '../store-errors.ts';
+import type {
+  ApiToken, CustomRole, ParseErrorSample, Session, Source, SourceStats, StateStore, User, UserChanges,
+} from '../state-store.ts';
+import { StoreWriteError } from '../store-errors.ts';
+import { count, optionalTime, requireText, SqliteDb, time, translate } from './sqlite-db.ts';
 import { migrate } from './sqlite-migrations.ts';
 
 export interface SqliteStateStoreOptions {
@@ -43,64 +46,54 @@ export function openSqliteStateStore(options: SqliteStateStoreOptions): StateSto
   }
 }
 
-interface UserRow { id: string; username: string; password_hash: string; role: string; must_change_password: number; created_at: number }
-interface SessionRow { token_hash: string; user_id: string; created_at: number; last_seen_at: number; expires_at: number }
+interface UserRow {
+  id: string; username: string; password_hash: string; role: string; must_change_password: number; created_at: number;
+  display_name: string | null; email: string | null; auth_source: string; disabled_at: number | null; password_changed_at: number | null;
+  failed_logins: number; locked_until: number | null;
+}
+interface SessionRow {
+  token_hash: string; user_id: string; created_at: number; last_seen_at: number; expires_at: number; address: string | null; user_agent: string | null;
+}
+interface RoleRow { name: string; description: string; permissions: string; created_at: number; updated_at: number }
+interface ApiTokenRow {
+  id: string; user_id: string; name: string; token_hash: string; permissions: string; created_at: number; expires_at: number;
+  last_used_at: number | null; revoked_at: number | null;
+}
 interface SourceRow { id: string; name: string; kind: string; source_type: string; token_hash: string | null; created_at: number; revoked_at: number | null }
 interface StatsRow { source_name: string; events_total: number; parse_errors_total: number; last_event_at: number | null; per_minute: string; minute_end: number }
 interface ParseErrorRow { source_name: string; at: number; reason: string; sample: string }
 
 /** {@link StateStore} on node:sqlite. Every statement is prepared once and takes bound parameters. */
 class SqliteStateStore implements StateStore {
-  private db: DatabaseSync | undefined;
-  private readonly statements = new Map<string, StatementSync>();
+  private readonly db: SqliteDb;
 
   constructor(db: DatabaseSync) {
-    this.db = db;
+    this.db = new SqliteDb(db);
   }
 
-  /** The prepared statement for `sql`, prepared on first use. */
   private sql(sql: string): StatementSync {
-    const db = this.db;
-    if (!db) throw new StoreClosedError('state store');
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+    return this.db.sql(sql);
   }
 
-  /** Runs a write and turns SQLite failures into {@link StoreWriteError}s with `what` as context. */
   private write<T>(what: string, fn: () => T): T {
-    try {
-      return fn();
-    } catch (err) {
-      throw translate(err, what);
-    }
+    return this.db.write(what, fn);
   }
 
   private transaction(what: string, fn: () => void): void {
-    const db = this.db;
-    if (!db) throw new StoreClosedError('state store');
-    this.write(what, () => {
-      db.exec('BEGIN IMMEDIATE');
-      try {
-        fn();
-        db.exec('COMMIT');
-      } catch (err) {
-        if (db.isTransaction) db.exec('ROLLBACK');
-        throw err;
-      }
-    });
+    this.db.transaction(what, fn);
   }
 
   createUser(user: User): void {
     requireText(user?.id, 'user id');
     requireText(user.username, 'username');
-    requireText(user.passwordHash, 'password hash');
+    requireText(user.role, 'role');
+    if (typeof user.passwordHash !== 'string') throw new StoreWriteError('password hash must be a string', 'invalid-input');
     this.write(`cannot create user "${user.username}"`, () => this.sql(
-      'INSERT INTO users (id, username, password_hash, role, must_change_password, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(user.id, user.username, user.passwordHash, user.role, user.mustChangePassword ? 1 : 0, time(user.createdAt, 'createdAt')));
+      `INSERT INTO users (id, username, password_hash, role, must_change_password, created_at, display_name, email, auth_source,
+        disabled_at, password_changed_at, failed_logins, locked_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(user.id, user.username, user.passwordHash, user.role, user.mustChangePassword ? 1 : 0, time(user.createdAt, 'createdAt'),
+      user.displayName ?? null, user.email ?? null, user.authSource || 'local', optionalTime(user.disabledAt, 'disabledAt'),
+      optionalTime(user.passwordChangedAt, 'passwordChangedAt'), count(user.failedLogins ?? 0, 'failedLogins'), optionalTime(user.lockedUntil, 'lockedUntil')));
   }
 
   /** Usernames compare case-insensitively (ASCII), so `Admin` and `admin` are one account. */
@@ -114,12 +107,43 @@ class SqliteStateStore implements StateStore {
     return row && toUser(row);
   }
 
-  updatePassword(userId: string, passwordHash: string, mustChange: boolean): void {
+  updatePassword(userId: string, passwordHash: string, mustChange: boolean, changedAt: number): void {
     requireText(passwordHash, 'password hash');
     const result = this.write('cannot update password', () => this.sql(
-      'UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?',
-    ).run(passwordHash, mustChange ? 1 : 0, userId));
+      'UPDATE users SET password_hash = ?, must_change_password = ?, password_changed_at = ? WHERE id = ?',
+    ).run(passwordHash, mustChange ? 1 : 0, time(changedAt, 'changedAt'), userId));
     if (result.changes === 0) throw new StoreWriteError(`cannot update password: no user with id "${userId}"`, 'not-found');
+  }
+
+  updateUser(userId: string, changes: UserChanges): User {
+    const columns: string[] = [];
+    const values: SQLInputValue[] = [];
+    const set = (column: string, value: SQLInputValue) => {
+      columns.push(`${column} = ?`);
+      values.push(value);
+    };
+    if (changes.role !== undefined) {
+      requireText(changes.role, 'role');
+      set('role', changes.role);
+    }
+    if (changes.displayName !== undefined) set('display_name', changes.displayName);
+    if (changes.email !== undefined) set('email', changes.email);
+    if (changes.disabledAt !== undefined) set('disabled_at', changes.disabledAt === null ? null : time(changes.disabledAt, 'disabledAt'));
+    if (changes.mustChangePassword !== undefined) set('must_change_password', changes.mustChangePassword ? 1 : 0);
+    if (changes.failedLogins !== undefined) set('failed_logins', count(changes.failedLogins, 'failedLogins'));
+    if (changes.lockedUntil !== undefined) set('locked_until', changes.lockedUntil === null ? null : time(changes.lockedUntil, 'lockedUntil'));
+    let updated: User | undefined;
+    this.transaction('cannot update user', () => {
+      // Column names come from the fixed list above, never from the caller.
+      if (columns.length > 0) this.sql(`UPDATE users SET ${columns.join(', ')} WHERE id = ?`).run(...values, userId);
+      updated = this.findUserById(userId);
+    });
+    if (!updated) throw new StoreWriteError(`cannot update user: no user with id "${userId}"`, 'not-found');
+    return updated;
+  }
+
+  listUsers(): User[] {
+    return (this.sql('SELECT * FROM users ORDER BY username').all() as unknown as UserRow[]).map(toUser);
   }
 
   countUsers(): number {
@@ -129,14 +153,15 @@ class SqliteStateStore implements StateStore {
   createSession(session: Session): void {
     requireText(session?.tokenHash, 'session token hash');
     this.write('cannot create session', () => this.sql(
-      'INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-    ).run(session.tokenHash, session.userId, time(session.createdAt, 'createdAt'), time(session.lastSeenAt, 'lastSeenAt'), time(session.expiresAt, 'expiresAt')));
+      'INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, address, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(session.tokenHash, session.userId, time(session.createdAt, 'createdAt'), time(session.lastSeenAt, 'lastSeenAt'), time(session.expiresAt, 'expiresAt'),
+      session.address ?? null, session.userAgent?.slice(0, 512) ?? null));
   }
 
   /** Returns the session as stored, expired or not: the auth layer decides what expiry means. */
   findSession(tokenHash: string): Session | undefined {
     const row = this.sql('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as SessionRow | undefined;
-    return row && { tokenHash: row.token_hash, userId: row.user_id, createdAt: row.created_at, lastSeenAt: row.last_seen_at, expiresAt: row.expires_at };
+    return row && toSession(row);
   }
 
   /** A session deleted meanwhile (logout in another tab) is not an error. */
@@ -152,6 +177,80 @@ class SqliteStateStore implements StateStore {
   deleteExpiredSessions(now: number): number {
     const result = this.write('cannot delete expired sessions', () => this.sql('DELETE FROM sessions WHERE expires_at <= ?').run(time(now, 'now')));
     return Number(result.changes);
+  }
+
+  listUserSessions(userId: string): Session[] {
+    return (this.sql('SELECT * FROM sessions WHERE user_id = ? ORDER BY created_at DESC').all(userId) as unknown as SessionRow[]).map(toSession);
+  }
+
+  deleteUserSessions(userId: string): number {
+    return Number(this.write('cannot delete sessions', () => this.sql('DELETE FROM sessions WHERE user_id = ?').run(userId)).changes);
+  }
+
+  listRoles(): CustomRole[] {
+    return (this.sql('SELECT * FROM roles ORDER BY name').all() as unknown as RoleRow[]).map(toRole);
+  }
+
+  findRole(name: string): CustomRole | undefined {
+    const row = this.sql('SELECT * FROM roles WHERE name = ?').get(name) as RoleRow | undefined;
+    return row && toRole(row);
+  }
+
+  saveRole(role: CustomRole): void {
+    requireText(role?.name, 'role name');
+    if (!Array.isArray(role.permissions) || !role.permissions.every((p) => typeof p === 'string')) {
+      throw new StoreWriteError('role permissions must be an array of strings', 'invalid-input');
+    }
+    this.write(`cannot save role "${role.name}"`, () => this.sql(`INSERT INTO roles (name, description, permissions, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET description = excluded.description, permissions = excluded.permissions,
+      updated_at = excluded.updated_at`).run(role.name, String(role.description ?? ''), JSON.stringify(role.permissions),
+      time(role.createdAt, 'createdAt'), time(role.updatedAt, 'updatedAt')));
+  }
+
+  deleteRole(name: string): void {
+    this.transaction(`cannot delete role "${name}"`, () => {
+      const users = (this.sql('SELECT count(*) AS n FROM users WHERE role = ?').get(name) as { n: number }).n;
+      if (users > 0) throw new StoreWriteError(`cannot delete role "${name}": ${users} user(s) still have it`, 'conflict');
+      const result = this.sql('DELETE FROM roles WHERE name = ?').run(name);
+      if (result.changes === 0) throw new StoreWriteError(`cannot delete role: no custom role "${name}"`, 'not-found');
+    });
+  }
+
+  createApiToken(token: ApiToken): void {
+    requireText(token?.id, 'token id');
+    requireText(token.name, 'token name');
+    if (!/^[0-9a-f]{64}$/.test(token.tokenHash)) throw new StoreWriteError('cannot create API token: tokenHash must be a SHA-256 hex digest', 'invalid-input');
+    this.write(`cannot create API token "${token.name}"`, () => this.sql(`INSERT INTO api_tokens
+      (id, user_id, name, token_hash, permissions, created_at, expires_at, last_used_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      token.id, token.userId, token.name, token.tokenHash, JSON.stringify(token.permissions), time(token.createdAt, 'createdAt'),
+      time(token.expiresAt, 'expiresAt'), optionalTime(token.lastUsedAt, 'lastUsedAt'), optionalTime(token.revokedAt, 'revokedAt')));
+  }
+
+  findApiTokenByHash(tokenHash: string): ApiToken | undefined {
+    const row = this.sql('SELECT * FROM api_tokens WHERE token_hash = ?').get(tokenHash) as ApiTokenRow | undefined;
+    return row && toApiToken(row);
+  }
+
+  listApiTokens(userId?: string): ApiToken[] {
+    const rows = userId === undefined
+      ? this.sql('SELECT * FROM api_tokens ORDER BY created_at DESC, id').all()
+      : this.sql('SELECT * FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC, id').all(userId);
+    return (rows as unknown as ApiTokenRow[]).map(toApiToken);
+  }
+
+  touchApiToken(id: string, at: number): void {
+    this.write('cannot update API token', () => this.sql('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(time(at, 'at'), id));
+  }
+
+  /** Revoking twice keeps the first revocation time. */
+  revokeApiToken(id: string, at: number): void {
+    const when = time(at, 'at');
+    this.transaction('cannot revoke API token', () => {
+      if (!this.sql('SELECT 1 AS found FROM api_tokens WHERE id = ?').get(id)) {
+        throw new StoreWriteError(`cannot revoke API token: no token with id "${id}"`, 'not-found');
+      }
+      this.sql('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(when, id);
+    });
   }
 
   createSource(source: Source): void {
@@ -268,19 +367,50 @@ class SqliteStateStore implements StateStore {
   }
 
   close(): void {
-    const db = this.db;
-    if (!db) return;
-    this.db = undefined;
-    this.statements.clear();
-    db.close();
+    this.db.close();
   }
 }
 
 function toUser(row: UserRow): User {
   return {
-    id: row.id, username: row.username, passwordHash: row.password_hash, role: row.role as User['role'],
-    mustChangePassword: row.must_change_password === 1, createdAt: row.created_at,
+    id: row.id, username: row.username, passwordHash: row.password_hash, role: row.role,
+    mustChangePassword: row.must_change_password === 1, createdAt: row.created_at, authSource: row.auth_source, failedLogins: row.failed_logins,
+    ...(row.display_name === null ? {} : { displayName: row.display_name }),
+    ...(row.email === null ? {} : { email: row.email }),
+    ...(row.disabled_at === null ? {} : { disabledAt: row.disabled_at }),
+    ...(row.password_changed_at === null ? {} : { passwordChangedAt: row.password_changed_at }),
+    ...(row.locked_until === null ? {} : { lockedUntil: row.locked_until }),
   };
+}
+
+function toSession(row: SessionRow): Session {
+  return {
+    tokenHash: row.token_hash, userId: row.user_id, createdAt: row.created_at, lastSeenAt: row.last_seen_at, expiresAt: row.expires_at,
+    ...(row.address === null ? {} : { address: row.address }),
+    ...(row.user_agent === null ? {} : { userAgent: row.user_agent }),
+  };
+}
+
+function toRole(row: RoleRow): CustomRole {
+  return { name: row.name, description: row.description, permissions: parseStringList(row.permissions), createdAt: row.created_at, updatedAt: row.updated_at };
+}
+
+function toApiToken(row: ApiTokenRow): ApiToken {
+  return {
+    id: row.id, userId: row.user_id, name: row.name, tokenHash: row.token_hash, permissions: parseStringList(row.permissions),
+    createdAt: row.created_at, expiresAt: row.expires_at,
+    ...(row.last_used_at === null ? {} : { lastUsedAt: row.last_used_at }),
+    ...(row.revoked_at === null ? {} : { revokedAt: row.revoked_at }),
+  };
+}
+
+function parseStringList(text: string): string[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 function toSource(row: SourceRow): Source {
@@ -298,38 +428,4 @@ function parsePerMinute(text: string): number[] {
   } catch {
     return [];
   }
-}
-
-function requireText(value: unknown, what: string): void {
-  if (typeof value !== 'string' || value === '') throw new StoreWriteError(`${what} must be a non-empty string`, 'invalid-input');
-}
-
-function time(value: number, what: string): number {
-  if (!Number.isSafeInteger(value)) throw new StoreWriteError(`${what} must be an integer time in ms, got ${String(value)}`, 'invalid-input');
-  return value;
-}
-
-function count(value: number, what: string): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new StoreWriteError(`${what} must be a non-negative integer, got ${String(value)}`, 'invalid-input');
-  return value;
-}
-
-/** SQLite extended result codes worth telling apart (sqlite.org/rescode.html). */
-function failureOf(err: unknown): StoreFailure {
-  const code = (err as { errcode?: number }).errcode;
-  const primary = typeof code === 'number' ? code & 0xff : undefined;
-  if (primary === 13) return 'disk-full';
-  if (primary === 19) return 'conflict';
-  if (primary === 5 || primary === 6) return 'unavailable';
-  if (primary === 10 || primary === 14 || primary === 8 || primary === 26 || primary === 11) return 'io';
-  return 'internal';
-}
-
-function translate(err: unknown, what: string): Error {
-  if (err instanceof StoreWriteError || err instanceof StoreClosedError) return err;
-  const failure = failureOf(err);
-  const message = err instanceof Error ? err.message : String(err);
-  const hint = failure === 'disk-full' ? ' (disk full: free space and retry)'
-    : failure === 'conflict' ? ' (it already exists)' : '';
-  return new StoreWriteError(`${what}: ${message}${hint}`, failure, { cause: err });
 }
