@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { buildServer } from '../api/server.ts';
 import { AuthService } from '../auth/auth-service.ts';
+import { loadOrCreateMasterKey, SecretBox } from '../auth/secret-box.ts';
 import type { VigilConfig } from '../config/config-schema.ts';
 import type { InputLimits } from '../core/limits.ts';
 import { generateDemoRecords } from '../demo/demo-data.ts';
@@ -124,6 +125,8 @@ export interface VigilCore {
   stats: SourceStatsTracker;
   metrics: VigilMetrics;
   auth: AuthService;
+  /** Encrypts secrets kept in the state store (TOTP seeds, credentials) under the master key. */
+  secrets: SecretBox;
   limits: InputLimits;
   /** Stores everything accepted, flushes counters, closes the stores. */
   close(): Promise<void>;
@@ -132,6 +135,7 @@ export interface VigilCore {
 /** Opens the data folder's stores and starts the pipeline (replaying the journal after a crash). */
 export async function openCore(config: VigilConfig, log: Logger): Promise<VigilCore> {
   mkdirSync(config.dataDir, { recursive: true });
+  const secrets = new SecretBox(loadOrCreateMasterKey(join(config.dataDir, 'master.key')));
   const state = openSqliteStateStore({ path: join(config.dataDir, 'state.sqlite') });
   const limits: InputLimits = { maxRecordBytes: config.intake.maxRecordBytes, maxJsonDepth: config.intake.maxJsonDepth, maxFields: 1000 };
   let backend: WorkerIngestBackend;
@@ -157,7 +161,7 @@ export async function openCore(config: VigilConfig, log: Logger): Promise<VigilC
     backend, store: events, stats, metrics, log,
   });
   return {
-    state, events, pipeline, stats, metrics, auth, limits,
+    state, events, pipeline, stats, metrics, auth, secrets, limits,
     async close() {
       await pipeline.close();
       stats.flush(Date.now(), (err) => log.error({ err }, 'could not save source statistics at shutdown'));
