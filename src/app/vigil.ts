@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildServer } from '../api/server.ts';
 import { AuthService } from '../auth/auth-service.ts';
@@ -35,6 +36,10 @@ export interface RunningVigil {
   /** Bound syslog addresses (ports resolved when 0 was configured). */
   syslog: SyslogListener['addresses'];
   pipeline: Pipeline;
+  /** The HTTP server, for tests that walk its routes (`routeDecisions`) or inject requests. */
+  server: FastifyInstance;
+  /** The stores and services behind the server, for tests that set up state directly. */
+  core: VigilCore;
   /** Stops intake, stores everything acknowledged, and closes the stores. */
   close(): Promise<void>;
 }
@@ -108,6 +113,8 @@ export async function startVigil(options: StartOptions): Promise<RunningVigil> {
     initialAdminPassword,
     syslog: syslog.addresses,
     pipeline,
+    server,
+    core,
     close: () => (closing ??= (async () => {
       for (const timer of timers) clearTimeout(timer);
       await syslog.close();
