@@ -20,6 +20,7 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
 import { sourceRoutes } from './routes/source-routes.ts';
+import { userRoutes } from './routes/user-routes.ts';
 
 export interface ApiDeps {
   log: Logger;
@@ -101,6 +102,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     await api.register(authRoutes, { auth: deps.auth, sessionMaxMs: deps.sessionMaxMs, secureCookies: false });
     await api.register(sourceRoutes, { auth: deps.auth, state: deps.state, stats: deps.stats });
     await api.register(eventRoutes, { events: deps.events });
+    await api.register(userRoutes, { auth: deps.auth, state: deps.state });
     api.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   });
 

@@ -122,6 +122,35 @@ export class AuthService implements IntakeAuthenticator {
     return undefined;
   }
 
+  /** Creates a local user with a generated one-time password, returned to show once. */
+  async createLocalUser(input: Pick<User, 'username' | 'role' | 'displayName' | 'email'>, now: number): Promise<{ user: User; password: string }> {
+    const password = generateSecret('', 18);
+    const user: User = {
+      id: randomUUID(), username: input.username, role: input.role, passwordHash: await hashPassword(password), mustChangePassword: true,
+      createdAt: now, authSource: 'local', failedLogins: 0,
+      ...(input.displayName === undefined ? {} : { displayName: input.displayName }),
+      ...(input.email === undefined ? {} : { email: input.email }),
+    };
+    this.state.createUser(user);
+    return { user, password };
+  }
+
+  /** Sets a new one-time password and ends every session of the user; returns the password to show once. */
+  async resetPassword(user: User, now: number): Promise<string> {
+    const password = generateSecret('', 18);
+    this.state.updatePassword(user.id, await hashPassword(password), true, now);
+    this.state.deleteUserSessions(user.id);
+    return password;
+  }
+
+  /** Creates an API token; the secret is returned once and only its SHA-256 is kept. */
+  createApiToken(input: Pick<ApiToken, 'userId' | 'name' | 'permissions' | 'expiresAt'>, now: number): { token: ApiToken; secret: string } {
+    const secret = generateSecret('vgt_');
+    const token: ApiToken = { id: randomUUID(), ...input, tokenHash: sha256Hex(secret), createdAt: now };
+    this.state.createApiToken(token);
+    return { token, secret };
+  }
+
   /** Creates an intake source; returns it with its token, which is never retrievable again. */
   createSource(input: Pick<Source, 'name' | 'kind' | 'sourceType'>, now: number): { source: Source; token: string } {
     const token = generateSecret('vgi_');

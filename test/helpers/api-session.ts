@@ -10,9 +10,9 @@ export class ApiSession {
     this.baseUrl = baseUrl;
   }
 
-  static async signIn(baseUrl: string, password: string, newPassword = 'correct horse battery staple'): Promise<ApiSession> {
+  static async signIn(baseUrl: string, password: string, newPassword = 'correct horse battery staple', username = 'admin'): Promise<ApiSession> {
     const session = new ApiSession(baseUrl);
-    const login = await session.request('POST', '/api/v1/auth/login', { username: 'admin', password });
+    const login = await session.request('POST', '/api/v1/auth/login', { username, password });
     if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
     const me = (await login.json()) as { user: { mustChangePassword: boolean } };
     if (me.user.mustChangePassword) {
@@ -41,6 +41,12 @@ export class ApiSession {
     const response = await this.request(method, path, body);
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
+  }
+
+  /** Creates a user with `role` (as this admin session) and returns a signed-in session of theirs. */
+  async createUserSession(username: string, role: string, newPassword = 'a long enough passphrase 9'): Promise<ApiSession> {
+    const created = await this.json<{ oneTimePassword: string }>('POST', '/api/v1/users', { username, role });
+    return ApiSession.signIn(this.baseUrl, created.oneTimePassword, newPassword, username);
   }
 
   /** Creates an intake source and returns its token. */
