@@ -30,15 +30,17 @@ export const eventRoutes: FastifyPluginAsyncZod<{ events: EventStore }> = async 
     },
   }, async (request) => {
     const { from, to, limit, source, sourceType, ...rest } = request.query;
-    const equals: Record<string, string> = {};
-    if (source !== undefined) equals.source = source;
-    if (sourceType !== undefined) equals.sourceType = sourceType;
+    const conditions: [string, string][] = [];
+    if (source !== undefined) conditions.push(['source', source]);
+    if (sourceType !== undefined) conditions.push(['sourceType', sourceType]);
     for (const [key, value] of Object.entries(rest)) {
       if (!key.startsWith('field.')) throw new ApiError('VALIDATION', `unknown query parameter "${key}"`);
       const name = key.slice('field.'.length);
       if (!FIELD_NAME.test(name)) throw new ApiError('VALIDATION', `invalid field name "${name}"`);
-      equals[name] = String(value);
+      conditions.push([name, String(value)]);
     }
+    // fromEntries defines own properties: `equals.__proto__ = v` on a literal would set nothing and drop the filter.
+    const equals: Record<string, string> = Object.fromEntries(conditions);
     const now = Date.now();
     const events = await opts.events.query({ from: from ?? now - 86_400_000, to: to ?? now + 60_000, equals, limit });
     return { events: events.map((e) => ({ ...e, fields: e.fields as Record<string, unknown> })) };
