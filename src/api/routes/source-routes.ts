@@ -4,6 +4,7 @@ import type { AuthService } from '../../auth/auth-service.ts';
 import { SOURCE_TYPES, sourceTypeNames } from '../../normalize/registry.ts';
 import type { SourceStatsTracker } from '../../pipeline/source-stats.ts';
 import type { StateStore } from '../../store/state-store.ts';
+import { auditDetails } from '../audit-context.ts';
 import { ApiError } from '../errors.ts';
 
 const TOKEN_KINDS = ['http', 'hec', 'elastic', 'otlp'] as const;
@@ -66,6 +67,7 @@ export const sourceRoutes: FastifyPluginAsyncZod<{ auth: AuthService; state: Sta
       throw new ApiError('CONFLICT', `a source named "${request.body.name}" already exists`);
     }
     const { source, token } = auth.createSource(request.body, Date.now());
+    auditDetails(request, { action: 'source.create', targetType: 'source', targetId: source.id, after: { name: source.name, kind: source.kind, sourceType: source.sourceType } });
     return reply.code(201).send({ source: { id: source.id, name: source.name, kind: source.kind, sourceType: source.sourceType, createdAt: source.createdAt }, token });
   });
 
@@ -77,6 +79,7 @@ export const sourceRoutes: FastifyPluginAsyncZod<{ auth: AuthService; state: Sta
     if (!source || source.revokedAt) throw new ApiError('NOT_FOUND', 'no active source with that id');
     if (!source.tokenHash) throw new ApiError('CONFLICT', `source "${source.name}" has no token to revoke (it is defined by the configuration)`);
     auth.revokeSource(source.id, Date.now());
+    auditDetails(request, { action: 'source.revoke', targetType: 'source', targetId: source.id, before: { name: source.name, kind: source.kind, sourceType: source.sourceType } });
     return reply.code(204).send(null);
   });
 };

@@ -4,6 +4,7 @@ import type { AuthService } from '../../auth/auth-service.ts';
 import { ALL_PERMISSIONS, BUILTIN_ROLE_NAMES, BUILTIN_ROLES, PERMISSIONS, ROLE_NAME, isPermission } from '../../auth/permissions.ts';
 import type { ApiToken, Session, StateStore, User } from '../../store/state-store.ts';
 import { principalOf } from '../access.ts';
+import { auditDetails } from '../audit-context.ts';
 import { ApiError } from '../errors.ts';
 
 /** Usernames: what IdPs and people use (letters, digits, `.`, `_`, `-`, `@`), no spaces or control characters. */
@@ -107,6 +108,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
     if (state.findUserByName(username)) throw new ApiError('CONFLICT', `a user named "${username}" already exists`);
     const now = Date.now();
     const { user, password } = await auth.createLocalUser({ username, role, displayName, email }, now);
+    auditDetails(request, { action: 'user.create', targetType: 'user', targetId: user.id, after: toUserView(user, now) });
     return reply.code(201).send({ user: toUserView(user, now), oneTimePassword: password });
   });
 
@@ -151,6 +153,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
       role, displayName, email, ...(disabled === undefined ? {} : { disabledAt: disabled ? (user.disabledAt ?? now) : null }),
     });
     if (disabled === true) state.deleteUserSessions(user.id);
+    auditDetails(request, { action: 'user.update', targetType: 'user', targetId: user.id, before: toUserView(user, now), after: toUserView(updated, now) });
     return { user: toUserView(updated, now) };
   });
 
@@ -163,6 +166,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
   }, async (request) => {
     const user = findUser(request.params.id);
     if (user.authSource !== 'local') throw new ApiError('CONFLICT', `${user.username} signs in with single sign-on; their password is managed by the identity provider`);
+    auditDetails(request, { action: 'user.password-reset', targetType: 'user', targetId: user.id, note: `one-time password issued for ${user.username}; sessions ended` });
     return { oneTimePassword: await auth.resetPassword(user, Date.now()) };
   });
 
@@ -171,13 +175,21 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
     schema: { summary: 'Lift a lockout caused by failed sign-ins', tags: ['users'], params: idParams, response: { 200: z.object({ user: userView }) } },
   }, async (request) => {
     const user = findUser(request.params.id);
-    return { user: toUserView(state.updateUser(user.id, { failedLogins: 0, lockedUntil: null }), Date.now()) };
+    const now = Date.now();
+    const unlocked = state.updateUser(user.id, { failedLogins: 0, lockedUntil: null });
+    auditDetails(request, { action: 'user.unlock', targetType: 'user', targetId: user.id, before: toUserView(user, now), after: toUserView(unlocked, now) });
+    return { user: toUserView(unlocked, now) };
   });
 
   app.delete('/api/v1/users/:id/sessions', {
     config: { access: 'users:write' },
     schema: { summary: 'Sign a user out everywhere', tags: ['users'], params: idParams, response: { 200: z.object({ ended: z.number() }) } },
-  }, async (request) => ({ ended: state.deleteUserSessions(findUser(request.params.id).id) }));
+  }, async (request) => {
+    const user = findUser(request.params.id);
+    const ended = state.deleteUserSessions(user.id);
+    auditDetails(request, { action: 'user.sessions.revoke', targetType: 'user', targetId: user.id, note: `${ended} session(s) of ${user.username} ended` });
+    return { ended };
+  });
 
   app.get('/api/v1/permissions', {
     config: { access: 'signed-in' },
@@ -215,6 +227,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
     if (roleExists(name)) throw new ApiError('CONFLICT', `a role named "${name}" already exists`);
     const now = Date.now();
     state.saveRole({ name, description, permissions: [...new Set(permissions)], createdAt: now, updatedAt: now });
+    auditDetails(request, { action: 'role.create', targetType: 'role', targetId: name, after: { name, description, permissions } });
     return reply.code(201).send({ role: { name, description, permissions: [...new Set(permissions)], builtin: false, users: 0 } });
   });
 
@@ -231,6 +244,10 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
     if (!existing) throw new ApiError('NOT_FOUND', `no custom role "${name}"`);
     const permissions = [...new Set(request.body.permissions)];
     state.saveRole({ ...existing, description: request.body.description, permissions, updatedAt: Date.now() });
+    auditDetails(request, {
+      action: 'role.update', targetType: 'role', targetId: existing.name,
+      before: { description: existing.description, permissions: existing.permissions }, after: { description: request.body.description, permissions },
+    });
     const users = state.listUsers().filter((u) => u.role === existing.name).length;
     return { role: { name: existing.name, description: request.body.description, permissions, builtin: false, users } };
   });
@@ -244,7 +261,9 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
     if (!state.findRole(name)) throw new ApiError('NOT_FOUND', `no custom role "${name}"`);
     const users = state.listUsers().filter((u) => u.role.toLowerCase() === name.toLowerCase()).length;
     if (users > 0) throw new ApiError('CONFLICT', `${users} user(s) still have the role "${name}": give them another role first`);
+    const before = state.findRole(name);
     state.deleteRole(name);
+    auditDetails(request, { action: 'role.delete', targetType: 'role', targetId: name, before });
     return reply.code(204).send(null);
   });
 
@@ -277,6 +296,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
     const { token, secret } = auth.createApiToken({
       userId: principal.user.id, name: request.body.name, permissions: [...new Set(request.body.permissions)], expiresAt: now + request.body.expiresInDays * 86_400_000,
     }, now);
+    auditDetails(request, { action: 'token.create', targetType: 'api-token', targetId: token.id, after: toTokenView(token, now) });
     return reply.code(201).send({ token: toTokenView(token, now), secret });
   });
 
@@ -289,6 +309,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
     // Someone else's token is "not found" unless you may manage users: no probing of token ids.
     if (!token || (token.userId !== principal.user.id && !principal.permissions.has('users:write'))) throw new ApiError('NOT_FOUND', 'no API token with that id');
     state.revokeApiToken(token.id, Date.now());
+    auditDetails(request, { action: 'token.revoke', targetType: 'api-token', targetId: token.id, note: `token "${token.name}" of user ${token.userId}` });
     return reply.code(204).send(null);
   });
 
@@ -310,6 +331,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
     const session = state.listUserSessions(principal.user.id).find((s) => s.tokenHash.startsWith(request.params.id));
     if (!session) throw new ApiError('NOT_FOUND', 'no session of yours with that id');
     state.deleteSession(session.tokenHash);
+    auditDetails(request, { action: 'session.revoke', targetType: 'session', targetId: request.params.id });
     return reply.code(204).send(null);
   });
 };
