@@ -5,8 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildServer } from '../api/server.ts';
 import { AuthService } from '../auth/auth-service.ts';
-import { loadOrCreateMasterKey, SecretBox } from '../auth/secret-box.ts';
-import type { VigilConfig } from '../config/config-schema.ts';
+import { SecretBox } from '../auth/secret-box.ts';
+import { configSchema, type VigilConfig } from '../config/config-schema.ts';
+import { loadConfigMasterKey, openConfigSecrets } from '../config/config-secrets.ts';
 import type { InputLimits } from '../core/limits.ts';
 import { generateDemoRecords } from '../demo/demo-data.ts';
 import { startSyslogListener, type SyslogListener } from '../intake/syslog/syslog-listener.ts';
@@ -52,10 +53,13 @@ const RETENTION_EVERY_MS = 15 * 60_000;
  * API, HTTP intake) and syslog listeners. The CLI's `vigil start` and the tests use this same function.
  */
 export async function startVigil(options: StartOptions): Promise<RunningVigil> {
-  const { config } = options;
-  const log = options.log ?? createLogger(config.log.level);
+  const log = options.log ?? createLogger(options.config.log.level);
   const startedAt = Date.now();
-  const core = await openCore(config, log);
+  const core = await openCore(options.config, log);
+  const { config } = core;
+  for (const setting of core.plainSecretSettings) {
+    log.warn({ setting }, 'a secret setting is written in plain text in the configuration; seal it with `vigil secret seal` (docs/security.md)');
+  }
   const { state, events, pipeline, stats, metrics, auth, limits } = core;
   let flushWarnedAt = 0;
   const flushFailed = (err: unknown) => {
@@ -135,14 +139,19 @@ export interface VigilCore {
   /** Encrypts secrets kept in the state store (TOTP seeds, credentials) under the master key. */
   secrets: SecretBox;
   limits: InputLimits;
+  /** The configuration with its sealed secret settings opened: never log it. */
+  config: VigilConfig;
+  /** Paths of secret settings written in plain text (for a warning; never their values). */
+  plainSecretSettings: string[];
   /** Stores everything accepted, flushes counters, closes the stores. */
   close(): Promise<void>;
 }
 
 /** Opens the data folder's stores and starts the pipeline (replaying the journal after a crash). */
-export async function openCore(config: VigilConfig, log: Logger): Promise<VigilCore> {
-  mkdirSync(config.dataDir, { recursive: true });
-  const secrets = new SecretBox(loadOrCreateMasterKey(join(config.dataDir, 'master.key')));
+export async function openCore(sealedConfig: VigilConfig, log: Logger): Promise<VigilCore> {
+  mkdirSync(sealedConfig.dataDir, { recursive: true });
+  const secrets = new SecretBox(loadConfigMasterKey(sealedConfig));
+  const { config, plain: plainSecretSettings } = openConfigSecrets(configSchema, sealedConfig, secrets);
   const state = openSqliteStateStore({ path: join(config.dataDir, 'state.sqlite') });
   const limits: InputLimits = { maxRecordBytes: config.intake.maxRecordBytes, maxJsonDepth: config.intake.maxJsonDepth, maxFields: 1000 };
   let backend: WorkerIngestBackend;
@@ -168,7 +177,7 @@ export async function openCore(config: VigilConfig, log: Logger): Promise<VigilC
     backend, store: events, stats, metrics, log,
   });
   return {
-    state, events, pipeline, stats, metrics, auth, secrets, limits,
+    state, events, pipeline, stats, metrics, auth, secrets, limits, config, plainSecretSettings,
     async close() {
       await pipeline.close();
       stats.flush(Date.now(), (err) => log.error({ err }, 'could not save source statistics at shutdown'));

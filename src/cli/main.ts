@@ -1,9 +1,10 @@
 import { ingestCommand } from './commands/ingest-command.ts';
 import { startCommand } from './commands/start-command.ts';
+import { secretCommand } from './commands/secret-command.ts';
 import type { Command } from './command.ts';
 
 /** Every CLI command, in the order `vigil --help` lists them. */
-const COMMANDS: readonly Command[] = [startCommand, ingestCommand];
+const COMMANDS: readonly Command[] = [startCommand, ingestCommand, secretCommand];
 
 const USAGE = `Vigil: self-hosted security operations platform.
 

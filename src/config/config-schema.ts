@@ -47,6 +47,10 @@ export const configSchema = z.object({
     memoryLimit: z.string().regex(/^\d{1,6}(?:\.\d{1,3})?\s?(?:B|KB|KiB|MB|MiB|GB|GiB|TB|TiB)$/, 'a size such as "512MB" or "2GB"').default('512MB')
       .describe('Memory the embedded event store (DuckDB) may use for its buffers; more helps large searches, less keeps the process small.'),
   }).strict().prefault({}).describe('Event retention in the embedded store.'),
+  secrets: z.object({
+    masterKeyFile: z.string().min(1).optional()
+      .describe('File holding the master key that encrypts secrets at rest (sealed settings, TOTP seeds); default `<dataDir>/master.key`, created on first start. Back it up apart from the data folder: without it sealed secrets cannot be read.'),
+  }).strict().prefault({}).describe('Encryption of secrets at rest.'),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level of the JSON logs on stdout.'),
   }).strict().prefault({}).describe('Logging.'),
