@@ -1,4 +1,5 @@
 import type { IntakeKind } from '../core/event.ts';
+import type { AuditStore } from './audit-store.ts';
 
 export interface User {
   id: string;
@@ -103,6 +104,8 @@ export interface ParseErrorSample {
  * embedded case; a networked backend keeps a cache for the hot paths (token checks).
  */
 export interface StateStore {
+  /** The append-only, hash-chained audit log (docs/audit.md). */
+  readonly audit: AuditStore;
   createUser(user: User): void;
   findUserByName(username: string): User | undefined;
   findUserById(id: string): User | undefined;

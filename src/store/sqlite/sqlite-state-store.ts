@@ -1,17 +1,25 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { IntakeKind } from '../../core/event.ts';
 import type {
   ApiToken, CustomRole, ParseErrorSample, Session, Source, SourceStats, StateStore, User, UserChanges,
 } from '../state-store.ts';
+import { FileAuditAnchor, MemoryAuditAnchor } from '../audit-anchor.ts';
+import type { AuditAnchor, AuditStore } from '../audit-store.ts';
 import { StoreWriteError } from '../store-errors.ts';
+import { SqliteAuditStore } from './sqlite-audit-store.ts';
 import { count, optionalTime, requireText, SqliteDb, time, translate } from './sqlite-db.ts';
 import { migrate } from './sqlite-migrations.ts';
 
 export interface SqliteStateStoreOptions {
   /** Database file (created with its directory if missing), or `:memory:` for tests. */
   path: string;
+  /**
+   * File recording the audit log's head outside the database (docs/audit.md); default `audit.head`
+   * beside the database file, kept in memory for `:memory:`.
+   */
+  auditAnchorPath?: string;
 }
 
 /** Longest parse-error sample and reason kept: they are excerpts shown in the UI, not archives. */
@@ -36,7 +44,8 @@ export function openSqliteStateStore(options: SqliteStateStoreOptions): StateSto
       db.exec('PRAGMA journal_mode = WAL');
       db.exec('PRAGMA synchronous = FULL');
       migrate(db);
-      return new SqliteStateStore(db);
+      const anchorPath = options.auditAnchorPath ?? (options.path === ':memory:' ? undefined : join(dirname(options.path), 'audit.head'));
+      return new SqliteStateStore(db, anchorPath === undefined ? new MemoryAuditAnchor() : new FileAuditAnchor(anchorPath));
     } catch (err) {
       db.close();
       throw err;
@@ -66,9 +75,11 @@ interface ParseErrorRow { source_name: string; at: number; reason: string; sampl
 /** {@link StateStore} on node:sqlite. Every statement is prepared once and takes bound parameters. */
 class SqliteStateStore implements StateStore {
   private readonly db: SqliteDb;
+  readonly audit: AuditStore;
 
-  constructor(db: DatabaseSync) {
+  constructor(db: DatabaseSync, auditAnchor: AuditAnchor) {
     this.db = new SqliteDb(db);
+    this.audit = new SqliteAuditStore(this.db, auditAnchor);
   }
 
   private sql(sql: string): StatementSync {
