@@ -191,3 +191,16 @@ describe('docs/intake.md', () => {
     expect(keys.filter((k) => !intakeMd.includes(`\`${k}\``))).toEqual([]);
   });
 });
+
+describe('docs/access-control.md', () => {
+  it('shows every permission with the roles that grant it, as the code defines them', async () => {
+    const { BUILTIN_ROLES, PERMISSIONS } = await import('../../src/auth/permissions.ts');
+    const doc = readFileSync(new URL('../../docs/access-control.md', import.meta.url), 'utf8');
+    const header = `| Permission | What it allows | ${BUILTIN_ROLES.map((r) => r.name).join(' | ')} |`;
+    expect(doc).toContain(header);
+    for (const [permission, description] of Object.entries(PERMISSIONS)) {
+      const marks = BUILTIN_ROLES.map((r) => ((r.permissions as readonly string[]).includes(permission) ? '✓' : '')).join(' | ');
+      expect(doc).toContain(`| \`${permission}\` | ${description} | ${marks} |`);
+    }
+  });
+});
