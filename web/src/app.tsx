@@ -8,6 +8,7 @@ import { ApiError, errorMessage } from './api/errors.ts';
 import type { User } from './api/types.ts';
 import { Logo } from './components/icons.tsx';
 import { Loading } from './components/ui.tsx';
+import { CurrentUserContext } from './lib/access.ts';
 import { loadUtcPref, PrefsContext, saveUtcPref, type Prefs } from './lib/prefs.ts';
 import { ChangePasswordPage } from './pages/change-password-page.tsx';
 import { LoginPage } from './pages/login-page.tsx';
@@ -71,7 +72,7 @@ export function App() {
       body = session.user.mustChangePassword
         ? <ChangePasswordPage user={session.user} onChanged={() => setSession({ state: 'signed-in', user: { ...session.user, mustChangePassword: false } })}
             onSignedOut={() => setSession({ state: 'signed-out' })} />
-        : <Shell user={session.user} onSignedOut={() => setSession({ state: 'signed-out' })} />;
+        : <CurrentUserContext value={session.user}><Shell user={session.user} onSignedOut={() => setSession({ state: 'signed-out' })} /></CurrentUserContext>;
       break;
   }
   return <PrefsContext value={prefs}>{body}</PrefsContext>;

@@ -5,6 +5,7 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/components.css';
 import './styles/pages.css';
+import './styles/access.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -2,22 +2,31 @@
 import { useEffect, useState } from 'react';
 import { logout } from './api/client.ts';
 import type { User } from './api/types.ts';
-import { IconEvents, IconOverview, IconSources, Logo } from './components/icons.tsx';
+import { IconEvents, IconOverview, IconRoles, IconSources, IconUsers, Logo } from './components/icons.tsx';
 import { Link } from './components/link.tsx';
 import { Modal } from './components/modal.tsx';
 import { UserMenu } from './components/user-menu.tsx';
+import { can } from './lib/access.ts';
 import { useLocation } from './lib/router.ts';
+import { ApiTokensPage } from './pages/api-tokens-page.tsx';
 import { EventsPage } from './pages/events-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { OverviewPage } from './pages/overview-page.tsx';
 import { PasswordForm } from './pages/password-form.tsx';
+import { RolesPage } from './pages/roles-page.tsx';
+import { SessionsPage } from './pages/sessions-page.tsx';
 import { SourcesPage } from './pages/sources-page.tsx';
+import { UserDetailPage } from './pages/user-detail-page.tsx';
+import { UsersPage } from './pages/users-page.tsx';
 
-const NAV = [
+/** `need`: the permission the page's data needs; without it the entry is hidden (the server would refuse anyway). */
+const NAV: readonly { to: string; label: string; icon: typeof IconOverview; need?: string }[] = [
   { to: '/', label: 'Overview', icon: IconOverview },
-  { to: '/sources', label: 'Sources', icon: IconSources },
-  { to: '/events', label: 'Events', icon: IconEvents },
-] as const;
+  { to: '/sources', label: 'Sources', icon: IconSources, need: 'sources:read' },
+  { to: '/events', label: 'Events', icon: IconEvents, need: 'events:read' },
+  { to: '/users', label: 'Users', icon: IconUsers, need: 'users:read' },
+  { to: '/roles', label: 'Roles', icon: IconRoles, need: 'users:read' },
+];
 
 function page(path: string, search: string) {
   switch (path) {
@@ -28,7 +37,16 @@ function page(path: string, search: string) {
       return <SourcesPage />;
     case '/events':
       return <EventsPage search={search} />;
+    case '/users':
+      return <UsersPage />;
+    case '/roles':
+      return <RolesPage />;
+    case '/account/tokens':
+      return <ApiTokensPage />;
+    case '/account/sessions':
+      return <SessionsPage />;
     default:
+      if (/^\/users\/[^/]+$/.test(path)) return <UserDetailPage userId={path.slice('/users/'.length)} />;
       return <NotFoundPage path={path} />;
   }
 }
@@ -38,7 +56,7 @@ export function Shell({ user, onSignedOut }: { user: User; onSignedOut(): void }
   const { path, search } = useLocation();
   const [changing, setChanging] = useState(false);
   const [passwordChanged, setPasswordChanged] = useState(false);
-  const current = path === '/overview' ? '/' : path;
+  const current = path === '/overview' ? '/' : path.startsWith('/users/') ? '/users' : path;
 
   useEffect(() => {
     if (!passwordChanged) return;
@@ -60,7 +78,7 @@ export function Shell({ user, onSignedOut }: { user: User; onSignedOut(): void }
         <UserMenu user={user} onChangePassword={() => { setPasswordChanged(false); setChanging(true); }} onSignOut={signOut} />
       </header>
       <nav className="sidenav" aria-label="Main">
-        {NAV.map(({ to, label, icon: Icon }) => (
+        {NAV.filter((n) => n.need === undefined || can(user, n.need)).map(({ to, label, icon: Icon }) => (
           <Link key={to} to={to} className={current === to ? 'nav-item nav-item-active' : 'nav-item'} current={current === to}>
             <Icon /><span>{label}</span>
           </Link>

@@ -43,7 +43,8 @@ function fallbackMessage(status: number): string {
   return `The request was refused (HTTP ${status}).`;
 }
 
-async function request(method: string, path: string, opts: RequestOptions = {}): Promise<unknown> {
+/** One API call: JSON in, JSON (undecoded) out, errors as {@link ApiError}. Feature clients decode the answer. */
+export async function request(method: string, path: string, opts: RequestOptions = {}): Promise<unknown> {
   const headers: Record<string, string> = { accept: 'application/json' };
   let body: string | undefined;
   if (method !== 'GET' && method !== 'HEAD') {

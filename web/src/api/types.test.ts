@@ -11,6 +11,8 @@ const source = {
 describe('API decoders', () => {
   it('decode well-formed answers', () => {
     expect(decodeUser({ user: { id: 'u', username: 'admin', role: 'admin', mustChangePassword: true } }).mustChangePassword).toBe(true);
+    expect(decodeUser({ user: { id: 'u', username: 'v', role: 'viewer', permissions: ['events:read'] } }).permissions).toEqual(['events:read']);
+    expect(decodeUser({ user: { id: 'u', username: 'v', role: 'viewer' } }).permissions).toEqual([]);
     const [s] = decodeSources({ sources: [source] });
     expect(s?.stats.perMinute).toEqual([1, 2]);
     expect(s?.revokedAt).toBeUndefined();
@@ -33,5 +35,6 @@ describe('API decoders', () => {
     expect(() => decodeSources('<html>')).toThrow(/answer should be an object/);
     expect(() => decodeUser({ user: { id: 'u', username: 'a', role: 'r', mustChangePassword: 'yes' } })).toThrow(/mustChangePassword/);
     expect(() => decodeEvents({ events: [{ seq: 1 }] })).toThrow(/events\[0\]\.timestamp/);
+    expect(() => decodeUser({ user: { id: 'u', username: 'a', role: 'r', permissions: 'all' } })).toThrow(/user\.permissions/);
   });
 });

@@ -6,6 +6,8 @@ export interface User {
   username: string;
   role: string;
   mustChangePassword: boolean;
+  /** Permission names the user's role grants: the console shows only what they may do. */
+  permissions: string[];
 }
 
 /** Intake protocols a source can use; unknown kinds from a newer server are shown as-is. */
@@ -79,6 +81,8 @@ export function decodeUser(body: unknown): User {
     username: str(u.username, 'user.username'),
     role: str(u.role, 'user.role'),
     mustChangePassword: bool(u.mustChangePassword, 'user.mustChangePassword'),
+    // Absent from older servers: no permissions means the console offers nothing it cannot check.
+    permissions: u.permissions === undefined ? [] : arr(u.permissions, 'user.permissions').map((p, i) => str(p, `user.permissions[${i}]`)),
   };
 }
 

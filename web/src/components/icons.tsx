@@ -38,3 +38,7 @@ export function Logo({ size = 22 }: { size?: number }) {
     </svg>
   );
 }
+export const IconUsers = (p: P) => (
+  <Icon {...p}><circle cx="6" cy="5.5" r="2.5" /><path d="M1.5 13.5c.5-2.3 2.3-3.6 4.5-3.6s4 1.3 4.5 3.6" /><path d="M10.5 3.2a2.5 2.5 0 0 1 0 4.6M12 10.2c1.3.5 2.2 1.6 2.5 3.3" /></Icon>
+);
+export const IconRoles = (p: P) => <Icon {...p}><path d="M8 1.5 2.5 3.5v4c0 3.3 2.3 6 5.5 7 3.2-1 5.5-3.7 5.5-7v-4L8 1.5z" /><path d="m5.5 8 1.8 1.8L10.8 6.3" /></Icon>;

@@ -1,7 +1,9 @@
 /** The top bar's user menu: who is signed in, time zone, change password, sign out. */
 import { useEffect, useRef, useState } from 'react';
 import type { User } from '../api/types.ts';
+import { can } from '../lib/access.ts';
 import { usePrefs } from '../lib/prefs.ts';
+import { navigate } from '../lib/router.ts';
 import { IconCaretDown, IconUser } from './icons.tsx';
 
 /** A dropdown anchored to the user's name. */
@@ -43,6 +45,8 @@ export function UserMenu({ user, onChangePassword, onSignOut }: { user: User; on
           </button>
           <div className="menu-separator" />
           <button type="button" role="menuitem" className="menu-item" onClick={pick(onChangePassword)}>Change password</button>
+          {can(user, 'tokens:write') && <button type="button" role="menuitem" className="menu-item" onClick={pick(() => navigate('/account/tokens'))}>API tokens</button>}
+          <button type="button" role="menuitem" className="menu-item" onClick={pick(() => navigate('/account/sessions'))}>Sessions</button>
           <button type="button" role="menuitem" className="menu-item" onClick={pick(onSignOut)}>Sign out</button>
         </div>
       )}

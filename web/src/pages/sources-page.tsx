@@ -10,6 +10,7 @@ import { RefreshStatus } from '../components/refresh-status.tsx';
 import { Sparkline } from '../components/sparkline.tsx';
 import { RelativeTime, Timestamp } from '../components/time.tsx';
 import { EmptyState, ErrorNotice, KindBadge, Loading, PageHeader } from '../components/ui.tsx';
+import { useCan } from '../lib/access.ts';
 import { searchToUrl, DEFAULT_RANGE } from '../lib/events-query.ts';
 import { formatInt, formatRate } from '../lib/format.ts';
 import { useNow, usePoll } from '../lib/hooks.ts';
@@ -66,7 +67,7 @@ function SourceDetails({ source }: { source: Source }) {
 }
 
 function SourceRow({ source: s, now, expanded, onToggle, onRevoke }: {
-  source: Source; now: number; expanded: boolean; onToggle(): void; onRevoke(): void;
+  source: Source; now: number; expanded: boolean; onToggle(): void; onRevoke: (() => void) | undefined;
 }) {
   const revoked = s.revokedAt !== undefined;
   const errors = s.stats.parseErrorsTotal;
@@ -92,7 +93,7 @@ function SourceRow({ source: s, now, expanded, onToggle, onRevoke }: {
             : <span className="muted">0</span>}
         </td>
         <td className="col-actions">
-          {!revoked && s.hasToken && (
+          {!revoked && s.hasToken && onRevoke && (
             <button type="button" className="button button-small button-danger-ghost" onClick={(e) => { e.stopPropagation(); onRevoke(); }}>
               Revoke
             </button>
@@ -138,6 +139,7 @@ export function SourcesPage() {
   const [adding, setAdding] = useState(false);
   const [revoking, setRevoking] = useState<Source | null>(null);
   const [showRevoked, setShowRevoked] = useState(false);
+  const mayWrite = useCan('sources:write');
 
   const toggle = (id: string): void => setExpanded((prev) => {
     const next = new Set(prev);
@@ -156,7 +158,7 @@ export function SourcesPage() {
       <PageHeader title="Sources" subtitle="Where events come from: rate, activity and records that could not be parsed."
         actions={<>
           <RefreshStatus updatedAt={updatedAt} loading={loading} failed={error !== undefined} onRefresh={refresh} />
-          <button type="button" className="button button-primary" onClick={() => setAdding(true)}><IconPlus />Add source</button>
+          {mayWrite && <button type="button" className="button button-primary" onClick={() => setAdding(true)}><IconPlus />Add source</button>}
         </>} />
       {error !== undefined && <ErrorNotice error={error} staleSince={updatedAt} onRetry={refresh} />}
       {!data && error === undefined && <Loading />}
@@ -187,7 +189,7 @@ export function SourcesPage() {
                   <tbody>
                     {rows.map((s) => (
                       <SourceRow key={s.id} source={s} now={now} expanded={expanded.has(s.id)}
-                        onToggle={() => toggle(s.id)} onRevoke={() => setRevoking(s)} />
+                        onToggle={() => toggle(s.id)} onRevoke={mayWrite ? () => setRevoking(s) : undefined} />
                     ))}
                   </tbody>
                 </table>
