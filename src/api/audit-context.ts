@@ -12,16 +12,20 @@ export interface AuditDetails {
   after?: unknown;
   /** Free text, e.g. why a sign-in failed. */
   note?: string;
-  /** The user name a sign-in attempted, for the entry's actor when nobody is signed in. */
+  /** The user name a sign-in attempted: the entry's actor name when nobody is signed in (a failed sign-in). */
   attemptedUsername?: string;
+  /** The user a sign-in route just signed in (the request has no principal yet): the entry's actor. */
+  signedInAs?: { id: string; username: string };
 }
 
 const detailsByRequest = new WeakMap<FastifyRequest, AuditDetails>();
 
 /**
- * Attaches audit details to a request; the audit hook (src/audit/audit-hook.ts) writes them with the
+ * Attaches audit details to a request; the audit hook (src/api/audit-hook.ts) writes them with the
  * request's entry once the response is sent. Calling it again merges: later fields win.
  * Snapshots pass through {@link redactSecrets} here, so a careless route cannot log a password hash.
+ * Every state-changing request (not GET/HEAD/OPTIONS) gets an entry anyway; a GET route gets one only
+ * when it names an `action` here (e.g. a single sign-on callback that signs a user in).
  *
  * @example
  * auditDetails(request, { action: 'user.update', targetType: 'user', targetId: user.id, before: toView(old), after: toView(user) });

@@ -15,7 +15,9 @@ import type { SourceStatsTracker } from '../pipeline/source-stats.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { StateStore } from '../store/state-store.ts';
 import { registerAccessControl } from './access.ts';
+import { registerAuditHook } from './audit-hook.ts';
 import { API_ERRORS, ApiError, errorBody } from './errors.ts';
+import { auditRoutes } from './routes/audit-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
@@ -86,6 +88,8 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
 
   await app.register(fastifyCookie);
   const access = registerAccessControl(app, deps.auth);
+  // Before the routes: hooks apply to the plugins registered after them.
+  registerAuditHook(app, { audit: deps.state.audit, metrics: deps.metrics });
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Vigil API', version: deps.version, description: 'One API for the web console, the CLI and integrations.' },
@@ -102,6 +106,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     await api.register(authRoutes, { auth: deps.auth, sessionMaxMs: deps.sessionMaxMs, secureCookies: false });
     await api.register(sourceRoutes, { auth: deps.auth, state: deps.state, stats: deps.stats });
     await api.register(eventRoutes, { events: deps.events });
+    await api.register(auditRoutes, { audit: deps.state.audit });
     await api.register(userRoutes, { auth: deps.auth, state: deps.state });
     api.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   });

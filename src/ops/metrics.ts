@@ -31,6 +31,9 @@ export function createMetrics() {
     storeWriteErrors: new Counter({
       name: 'vigil_store_write_errors_total', help: 'Failed event store writes (retried; data stays in the journal).', registers: [registry],
     }),
+    auditWriteErrors: new Counter({
+      name: 'vigil_audit_write_errors_total', help: 'Audit log entries that could not be written (each is also logged as an error).', registers: [registry],
+    }),
     journalWriteSeconds: new Histogram({
       name: 'vigil_journal_write_seconds', help: 'Latency from submit to fsynced journal append.',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry],

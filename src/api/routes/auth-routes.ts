@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuthService } from '../../auth/auth-service.ts';
 import type { User } from '../../store/state-store.ts';
+import { auditDetails } from '../audit-context.ts';
 import { ApiError } from '../errors.ts';
 import { principalOf, SESSION_COOKIE } from '../access.ts';
 
@@ -25,6 +26,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; sessionMaxMs
     },
   }, async (request, reply) => {
     const result = await auth.signIn(request.body.username, request.body.password, request.ip, Date.now(), request.headers['user-agent']);
+    auditDetails(request, { action: 'auth.login', attemptedUsername: request.body.username, note: result.ok ? 'signed in with password' : result.reason === 'throttled' ? 'throttled' : 'invalid credentials' });
     if (!result.ok) {
       if (result.reason === 'throttled') {
         throw new ApiError('THROTTLED', `Too many failed sign-ins; try again in ${result.retryAfterSeconds} seconds.`, {
@@ -33,6 +35,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; sessionMaxMs
       }
       throw new ApiError('INVALID_CREDENTIALS');
     }
+    auditDetails(request, { signedInAs: { id: result.user.id, username: result.user.username } });
     reply.setCookie(SESSION_COOKIE, result.sessionToken, {
       path: '/', httpOnly: true, sameSite: 'strict', secure: opts.secureCookies, maxAge: Math.floor(opts.sessionMaxMs / 1000),
     });
