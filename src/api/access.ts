@@ -22,6 +22,11 @@ declare module 'fastify' {
     access?: RouteAccess;
     /** Lets a user who must change a generated password call this route (the password change itself, sign-out, `me`). */
     allowPendingPasswordChange?: boolean;
+    /**
+     * Lets a user who must turn on TOTP (`auth.mfa.required`) call this route (enrollment). Routes that
+     * allow a pending password change are allowed too: the password comes first, then the second factor.
+     */
+    allowPendingMfaEnrollment?: boolean;
   }
   interface FastifyRequest {
     principal?: Principal;
@@ -89,6 +94,9 @@ export function registerAccessControl(app: FastifyInstance, auth: AuthService): 
     const principal = authenticate(request, auth);
     if (principal.kind === 'session' && principal.user.mustChangePassword && !config.allowPendingPasswordChange) {
       throw new ApiError('PASSWORD_CHANGE_REQUIRED');
+    }
+    if (principal.kind === 'session' && !config.allowPendingPasswordChange && !config.allowPendingMfaEnrollment && auth.mustEnrollMfa(principal.user)) {
+      throw new ApiError('MFA_ENROLLMENT_REQUIRED');
     }
     request.principal = principal;
     if (access === 'signed-in') return;

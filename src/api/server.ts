@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
@@ -7,6 +9,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { AuthService } from '../auth/auth-service.ts';
+import type { SsoService } from '../auth/oidc/sso-service.ts';
 import type { InputLimits } from '../core/limits.ts';
 import { registerHttpIntake } from '../intake/http/index.ts';
 import type { VigilMetrics } from '../ops/metrics.ts';
@@ -15,11 +18,18 @@ import type { SourceStatsTracker } from '../pipeline/source-stats.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { StateStore } from '../store/state-store.ts';
 import { registerAccessControl } from './access.ts';
+import type { RateLimitsConfig, RequestLimitsConfig } from './http-config.ts';
+import { registerRateLimits } from './rate-limits.ts';
+import { jsonDepthLimit, registerRequestLimits } from './request-limits.ts';
+import type { HttpsServerOptions } from './tls.ts';
 import { registerAuditHook } from './audit-hook.ts';
 import { API_ERRORS, ApiError, errorBody } from './errors.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
+import { ssoRoutes } from './routes/sso-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
+import { incidentRoutes } from './routes/incident-routes.ts';
+import { mfaRoutes } from './routes/mfa-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
 import { sourceRoutes } from './routes/source-routes.ts';
 import { userRoutes } from './routes/user-routes.ts';
@@ -34,7 +44,13 @@ export interface ApiDeps {
   metrics: VigilMetrics;
   limits: InputLimits;
   maxBodyBytes: number;
+  /** HTTPS when set (`server.tls`): cookies get `Secure`, responses carry HSTS. */
+  tls?: HttpsServerOptions;
+  rateLimits: RateLimitsConfig;
+  requestLimits: RequestLimitsConfig;
   sessionMaxMs: number;
+  /** Single sign-on with OpenID Connect (configured providers; none is fine). */
+  sso: SsoService;
   version: string;
   startedAt: number;
   /** Folder of the built web console; when absent the API still runs and `/` explains how to build it. */
@@ -63,11 +79,19 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     // Intake handles thousands of requests a second; per-request info logs would drown everything else.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    // Node answers 431 to a request line plus headers larger than this, before Fastify sees it.
+    serverFactory: (handler) => {
+      const maxHeaderSize = deps.requestLimits.maxHeaderBytes;
+      return deps.tls ? createHttpsServer({ ...deps.tls, maxHeaderSize }, handler) as unknown as Server : createHttpServer({ maxHeaderSize }, handler);
+    },
   });
+  const secureCookies = deps.tls !== undefined;
+  const headers = secureCookies ? { ...SECURITY_HEADERS, 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : SECURITY_HEADERS;
 
   app.addHook('onSend', async (_request, reply) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    for (const [name, value] of Object.entries(headers)) reply.header(name, value);
   });
+  registerRequestLimits(app, deps.requestLimits);
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof ApiError) {
@@ -88,6 +112,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
 
   await app.register(fastifyCookie);
   const access = registerAccessControl(app, deps.auth);
+  const rateLimits = await registerRateLimits(app, deps.rateLimits);
   // Before the routes: hooks apply to the plugins registered after them.
   registerAuditHook(app, { audit: deps.state.audit, metrics: deps.metrics });
   await app.register(fastifySwagger, {
@@ -102,12 +127,16 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(async (api) => {
     api.setValidatorCompiler(validatorCompiler);
     api.setSerializerCompiler(serializerCompiler);
+    api.addHook('preValidation', jsonDepthLimit(deps.requestLimits.maxJsonDepth));
     await api.register(opsRoutes, { pipeline: deps.pipeline, events: deps.events, metrics: deps.metrics, version: deps.version, startedAt: deps.startedAt });
-    await api.register(authRoutes, { auth: deps.auth, sessionMaxMs: deps.sessionMaxMs, secureCookies: false });
+    await api.register(authRoutes, { auth: deps.auth, sessionMaxMs: deps.sessionMaxMs, secureCookies });
+    await api.register(mfaRoutes, { auth: deps.auth, sessionMaxMs: deps.sessionMaxMs, secureCookies });
+    await api.register(ssoRoutes, { sso: deps.sso, sessionMaxMs: deps.sessionMaxMs, secureCookies });
     await api.register(sourceRoutes, { auth: deps.auth, state: deps.state, stats: deps.stats });
     await api.register(eventRoutes, { events: deps.events });
     await api.register(auditRoutes, { audit: deps.state.audit });
     await api.register(userRoutes, { auth: deps.auth, state: deps.state });
+    await api.register(incidentRoutes, { state: deps.state });
     api.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   });
 
@@ -128,7 +157,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       },
     }));
   }
-  app.setNotFoundHandler((request, reply) => {
+  app.setNotFoundHandler({ preHandler: rateLimits.notFound }, (request, reply) => {
     const path = request.url.split('?')[0]!;
     const isApi = path.startsWith('/api/') || path.startsWith('/services/') || path.startsWith('/elastic') || path.startsWith('/v1/');
     // Console routes (/sources, /events?...) get the app; a missing asset is a 404, never HTML in place of a script.

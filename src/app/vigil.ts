@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildServer } from '../api/server.ts';
+import { loadHttpsOptions } from '../api/tls.ts';
 import { AuthService } from '../auth/auth-service.ts';
+import { SsoService } from '../auth/oidc/sso-service.ts';
 import { SecretBox } from '../auth/secret-box.ts';
 import { configSchema, type VigilConfig } from '../config/config-schema.ts';
 import { loadConfigMasterKey, openConfigSecrets } from '../config/config-secrets.ts';
@@ -55,6 +57,8 @@ const RETENTION_EVERY_MS = 15 * 60_000;
 export async function startVigil(options: StartOptions): Promise<RunningVigil> {
   const log = options.log ?? createLogger(options.config.log.level);
   const startedAt = Date.now();
+  // Before opening the stores: a wrong certificate path stops here with nothing to clean up.
+  const tls = options.config.server.tls ? loadHttpsOptions(options.config.server.tls) : undefined;
   const core = await openCore(options.config, log);
   const { config } = core;
   for (const setting of core.plainSecretSettings) {
@@ -75,7 +79,8 @@ export async function startVigil(options: StartOptions): Promise<RunningVigil> {
   }
 
   const server = await buildServer({
-    log, auth, state, events, pipeline, stats, metrics, limits,
+    log, auth, state, events, pipeline, stats, metrics, limits, sso: new SsoService({ config: config.auth.oidc, state, auth, log }),
+    tls, rateLimits: config.server.rateLimits, requestLimits: config.server.limits,
     maxBodyBytes: config.server.maxBodyBytes, sessionMaxMs: config.server.sessionMaxHours * 3_600_000, version: VERSION, startedAt,
     webRoot: options.webRoot,
   });
@@ -113,7 +118,7 @@ export async function startVigil(options: StartOptions): Promise<RunningVigil> {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${address.port}`,
+    url: `${tls ? 'https' : 'http'}://${host}:${address.port}`,
     initialAdminPassword,
     syslog: syslog.addresses,
     pipeline,
@@ -167,7 +172,11 @@ export async function openCore(sealedConfig: VigilConfig, log: Logger): Promise<
   const events = backend.store;
   const metrics = createMetrics();
   const stats = new SourceStatsTracker(state);
-  const auth = new AuthService(state, { sessionIdleMs: config.server.sessionIdleMinutes * 60_000, sessionMaxMs: config.server.sessionMaxHours * 3_600_000 });
+  const auth = new AuthService(state, {
+    sessionIdleMs: config.server.sessionIdleMinutes * 60_000, sessionMaxMs: config.server.sessionMaxHours * 3_600_000, secrets,
+    lockout: { maxFailures: config.auth.lockout.maxFailures, lockMs: config.auth.lockout.minutes * 60_000 },
+    passwordMinLength: config.auth.password.minLength, mfaRequired: config.auth.mfa.required,
+  });
   const { pipeline } = await Pipeline.start({
     journalDir: join(config.dataDir, 'journal'),
     journalSegmentBytes: config.pipeline.journalSegmentBytes,

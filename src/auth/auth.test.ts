@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LoginThrottle } from './login-throttle.ts';
-import { generateSecret, hashPassword, passwordPolicyProblem, sha256Hex, verifyPassword } from './secrets.ts';
+import { passwordPolicyProblem } from './password-policy.ts';
+import { generateSecret, hashPassword, sha256Hex, verifyPassword } from './secrets.ts';
 
 describe('passwords', () => {
   it('hashes with argon2id and verifies only the right password', async () => {

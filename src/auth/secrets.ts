@@ -4,8 +4,6 @@ import { hash, verify } from '@node-rs/argon2';
 /** argon2id with OWASP's recommended minimum cost (19 MiB, 2 passes). */
 const ARGON2_OPTIONS = { algorithm: 2 /* Argon2id */, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
-export const MIN_PASSWORD_LENGTH = 12;
-
 export function hashPassword(password: string): Promise<string> {
   return hash(password, ARGON2_OPTIONS);
 }
@@ -16,15 +14,6 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   } catch {
     return false;
   }
-}
-
-/** Why a new password is refused, or undefined when it is acceptable. */
-export function passwordPolicyProblem(password: string, username: string): string | undefined {
-  if (password.length < MIN_PASSWORD_LENGTH) return `password must be at least ${MIN_PASSWORD_LENGTH} characters long`;
-  if (password.length > 1024) return 'password must be at most 1024 characters long';
-  if (password.toLowerCase().includes(username.toLowerCase())) return 'password must not contain the username';
-  if (new Set(password).size < 5) return 'password must use at least 5 different characters';
-  return undefined;
 }
 
 /** A random secret for tokens and generated passwords: 32 bytes, URL-safe, with a recognisable prefix. */

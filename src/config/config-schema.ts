@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { oidcConfigSchema } from '../auth/oidc/oidc-config.ts';
+import { LOWEST_MIN_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/password-policy.ts';
+import { httpTlsConfigSchema, rateLimitsConfigSchema, requestLimitsConfigSchema } from '../api/http-config.ts';
 import { syslogListenerConfigSchema } from '../intake/syslog/syslog-config.ts';
 
 /**
@@ -22,7 +25,27 @@ export const configSchema = z.object({
       .describe('Largest HTTP request body accepted as sent (compressed size for gzip intake; decompressed intake bodies may reach 4x this), in bytes.'),
     sessionIdleMinutes: z.number().int().min(1).default(60).describe('A console session ends after this many minutes without a request.'),
     sessionMaxHours: z.number().int().min(1).default(12).describe('A console session ends this many hours after sign-in, whatever its use.'),
+    tls: httpTlsConfigSchema.optional()
+      .describe('HTTPS for the console, API and HTTP intake: when set, the server speaks only HTTPS, cookies are Secure and responses carry HSTS (docs/security.md).'),
+    rateLimits: rateLimitsConfigSchema.prefault({}).describe('Request rate limits per client address, user or API token (docs/security.md).'),
+    limits: requestLimitsConfigSchema.prefault({}).describe('Size limits of a request besides its body (docs/security.md).'),
   }).strict().prefault({}).describe('HTTP server: web console, REST API and HTTP intake.'),
+  auth: z.object({
+    password: z.object({
+      minLength: z.number().int().min(LOWEST_MIN_PASSWORD_LENGTH).max(128).default(MIN_PASSWORD_LENGTH)
+        .describe(`Shortest password a local user may choose (at least ${LOWEST_MIN_PASSWORD_LENGTH}). Passwords must also not contain the username, use 5 different characters and not be a common password.`),
+    }).strict().prefault({}).describe('Password policy for local accounts (docs/authentication.md).'),
+    lockout: z.object({
+      maxFailures: z.number().int().min(3).max(1000).default(10)
+        .describe('Consecutive failed sign-ins (wrong password or code) that lock a local account.'),
+      minutes: z.number().int().min(1).max(24 * 60).default(15).describe('How long a locked account stays locked, unless an administrator unlocks it.'),
+    }).strict().prefault({}).describe('Account lockout after failed sign-ins; survives restarts.'),
+    mfa: z.object({
+      required: z.boolean().default(false)
+        .describe('Local users must turn on two-step sign-in (TOTP) before they can do anything else. Single sign-on users are left to their identity provider.'),
+    }).strict().prefault({}).describe('Two-step sign-in with an authenticator app (TOTP).'),
+    oidc: oidcConfigSchema.describe('Single sign-on with OpenID Connect (docs/sso.md).'),
+  }).strict().prefault({}).describe('Console sign-in.'),
   intake: z.object({
     maxRecordBytes: z.number().int().min(256).max(64 * 1024 * 1024).default(1024 * 1024)
       .describe('Largest single record (one log line or event) in bytes; larger ones are stored raw with a reason or rejected.'),

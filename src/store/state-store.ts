@@ -1,5 +1,8 @@
 import type { IntakeKind } from '../core/event.ts';
 import type { AuditStore } from './audit-store.ts';
+import type { IncidentStore } from './incident-store.ts';
+import type { MfaStore } from './mfa-store.ts';
+import type { IdentityStore } from './identity-store.ts';
 
 export interface User {
   id: string;
@@ -106,6 +109,13 @@ export interface ParseErrorSample {
 export interface StateStore {
   /** The append-only, hash-chained audit log (docs/audit.md). */
   readonly audit: AuditStore;
+  /** Second factors: TOTP seeds and recovery codes. */
+  readonly mfa: MfaStore;
+  /** Accounts at OpenID Connect providers linked to users (single sign-on). */
+  readonly identities: IdentityStore;
+  /** Incidents and who may see them (restricted ones: members only). */
+  readonly incidents: IncidentStore;
+
   createUser(user: User): void;
   findUserByName(username: string): User | undefined;
   findUserById(id: string): User | undefined;

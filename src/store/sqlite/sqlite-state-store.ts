@@ -10,7 +10,10 @@ import type { AuditAnchor, AuditStore } from '../audit-store.ts';
 import { StoreWriteError } from '../store-errors.ts';
 import { SqliteAuditStore } from './sqlite-audit-store.ts';
 import { count, optionalTime, requireText, SqliteDb, time, translate } from './sqlite-db.ts';
+import { SqliteMfaStore } from './sqlite-mfa-store.ts';
 import { migrate } from './sqlite-migrations.ts';
+import { SqliteIdentityStore } from './sqlite-identity-store.ts';
+import { SqliteIncidentStore } from './sqlite-incident-store.ts';
 
 export interface SqliteStateStoreOptions {
   /** Database file (created with its directory if missing), or `:memory:` for tests. */
@@ -76,10 +79,16 @@ interface ParseErrorRow { source_name: string; at: number; reason: string; sampl
 class SqliteStateStore implements StateStore {
   private readonly db: SqliteDb;
   readonly audit: AuditStore;
+  readonly mfa: SqliteMfaStore;
+  readonly identities: SqliteIdentityStore;
+  readonly incidents: SqliteIncidentStore;
 
   constructor(db: DatabaseSync, auditAnchor: AuditAnchor) {
     this.db = new SqliteDb(db);
     this.audit = new SqliteAuditStore(this.db, auditAnchor);
+    this.mfa = new SqliteMfaStore(this.db);
+    this.identities = new SqliteIdentityStore(this.db);
+    this.incidents = new SqliteIncidentStore(this.db);
   }
 
   private sql(sql: string): StatementSync {
