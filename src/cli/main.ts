@@ -1,10 +1,11 @@
+import { auditCommand } from './commands/audit-command.ts';
 import { ingestCommand } from './commands/ingest-command.ts';
 import { startCommand } from './commands/start-command.ts';
 import { secretCommand } from './commands/secret-command.ts';
 import type { Command } from './command.ts';
 
 /** Every CLI command, in the order `vigil --help` lists them. */
-const COMMANDS: readonly Command[] = [startCommand, ingestCommand, secretCommand];
+const COMMANDS: readonly Command[] = [startCommand, ingestCommand, auditCommand, secretCommand];
 
 const USAGE = `Vigil: self-hosted security operations platform.
 
