@@ -4,6 +4,7 @@ import { login } from '../api/client.ts';
 import { ApiError, errorMessage } from '../api/errors.ts';
 import type { User } from '../api/types.ts';
 import { IconWarning, Logo } from '../components/icons.tsx';
+import { SsoButtons } from './sso-buttons.tsx';
 
 function loginError(err: unknown): { message: string; retryAfter?: number } {
   if (err instanceof ApiError && err.status === 401) {
@@ -82,6 +83,7 @@ export function LoginPage({ notice, onSignedIn }: { notice?: string | undefined;
         <button type="submit" className="button button-primary button-block" disabled={busy || waiting}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        <SsoButtons />
       </form>
     </div>
   );
