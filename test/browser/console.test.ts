@@ -5,42 +5,21 @@
  * sending an event with its token, finding it on the Events page, and attacker-controlled fields
  * rendered as text. Set TEST_SCREENSHOTS=1 to save screenshots to /tmp/vigil-shots.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVigil } from '../../src/app/vigil.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
+import { CHROMIUM, ensureConsoleBuilt, launchChromium } from '../helpers/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
 const SHOTS = process.env.TEST_SCREENSHOTS ? '/tmp/vigil-shots' : undefined;
 const NEW_PASSWORD = 'browser test passphrase 42';
 // Unquoted attributes, so the payloads survive JSON escaping verbatim and can be searched for.
 const XSS = '<img src=x onerror=window.__pwned=1>';
 const SCRIPT = '<script>window.__pwned=2</script>';
 const XSS_LINE = '<svg onload=window.__pwned=3> plain text line';
-
-/** Newest modification time under a folder. */
-function newest(dir: string): number {
-  let max = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    max = Math.max(max, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return max;
-}
-
-/** Builds web/dist unless it is newer than every source file (npm test builds it first anyway). */
-async function ensureConsoleBuilt(): Promise<void> {
-  const index = join(WEB, 'dist', 'index.html');
-  const sourcesChanged = Math.max(newest(join(WEB, 'src')), statSync(join(WEB, 'index.html')).mtimeMs);
-  if (existsSync(index) && statSync(index).mtimeMs >= sourcesChanged) return;
-  const { build } = await import('vite');
-  await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
-}
 
 describe.skipIf(!existsSync(CHROMIUM))('web console in Chromium (needs /usr/bin/chromium: apt-get install chromium)', () => {
   let dataDir: string;
@@ -71,11 +50,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web console in Chromium (needs /usr/bin/
       },
     });
     vigil = await startVigil({ config });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: vigil.url });
     page = await context.newPage();
