@@ -63,7 +63,8 @@ const sessions = new Map<string, ApiSession>();
 beforeAll(async () => {
   const config = loadConfig({
     overrides: {
-      dataDir: mkdtempSync(join(tmpdir(), 'vigil-access-')), server: { port: 0 },
+      // Signs in as many users in a minute from one address: more than the default sign-in limit.
+      dataDir: mkdtempSync(join(tmpdir(), 'vigil-access-')), server: { port: 0, rateLimits: { signInPerMinute: 1000 } },
       intake: { syslog: { udp: { enabled: false }, tcp: { enabled: false } } },
     },
   });
