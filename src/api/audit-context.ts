@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { AuditOutcome } from '../audit/audit-entry.ts';
 
 /** What a route tells the audit log about the action it performed (see docs/audit.md). */
 export interface AuditDetails {
@@ -16,6 +17,8 @@ export interface AuditDetails {
   attemptedUsername?: string;
   /** The user a sign-in route just signed in (the request has no principal yet): the entry's actor. */
   signedInAs?: { id: string; username: string };
+  /** The outcome, when the status code does not tell it (a single sign-on callback redirects whatever happened). */
+  outcome?: AuditOutcome;
 }
 
 const detailsByRequest = new WeakMap<FastifyRequest, AuditDetails>();

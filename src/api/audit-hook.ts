@@ -45,7 +45,7 @@ function requestRecord(request: FastifyRequest, status: number, details: AuditDe
     at,
     actorKind: principal ? principal.kind : details?.signedInAs ? 'session' : 'anonymous',
     action: details?.action ?? `${request.method} ${route}`,
-    outcome: outcomeOf(status),
+    outcome: details?.outcome ?? outcomeOf(status),
     address: request.ip,
     details: { method: request.method, route, status },
   };

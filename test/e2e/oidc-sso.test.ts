@@ -8,7 +8,6 @@ import { loadOrCreateMasterKey, SecretBox } from '../../src/auth/secret-box.ts';
 import { CONFIG_SECRET_PURPOSE } from '../../src/config/config-secrets.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createLogger } from '../../src/ops/logger.ts';
-import { openSqliteStateStore } from '../../src/store/sqlite/sqlite-state-store.ts';
 import { startTestIdp, TestBrowser, type TestIdp } from './oidc-fixture.ts';
 
 const hasOpenssl = existsSync('/usr/bin/openssl');
@@ -25,7 +24,6 @@ async function freePort(): Promise<number> {
 
 describe.skipIf(!hasOpenssl)('single sign-on with OpenID Connect, end to end', () => {
   let dir: string;
-  let dataDir: string;
   let idp: TestIdp;
   let vigil: RunningVigil;
   let origin: string;
@@ -33,7 +31,7 @@ describe.skipIf(!hasOpenssl)('single sign-on with OpenID Connect, end to end', (
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-sso-'));
-    dataDir = join(dir, 'data');
+    const dataDir = join(dir, 'data');
     idp = await startTestIdp(dir);
     const port = await freePort();
     origin = `http://127.0.0.1:${port}`;
@@ -137,12 +135,8 @@ describe.skipIf(!hasOpenssl)('single sign-on with OpenID Connect, end to end', (
     idp.accounts.set('frank', { name: 'Frank', email: 'frank@example.com', groups: ['soc'] });
     const { user } = await signIn('frank');
     expect(user?.role).toBe('analyst');
-    const state = openSqliteStateStore({ path: join(dataDir, 'state.sqlite') });
-    try {
-      state.updateUser(state.findUserByName('frank')!.id, { disabledAt: Date.now() });
-    } finally {
-      state.close();
-    }
+    const { state } = vigil.core;
+    state.updateUser(state.findUserByName('frank')!.id, { disabledAt: Date.now() });
     const again = await signIn('frank');
     expect(again.landed.search).toBe('?sso_error=account_disabled');
     expect(again.session).toBeUndefined();
@@ -157,6 +151,22 @@ describe.skipIf(!hasOpenssl)('single sign-on with OpenID Connect, end to end', (
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: vigil.initialAdminPassword }),
     });
     expect(admin.status).toBe(200);
+  });
+
+  it('records every outcome in the audit log', () => {
+    const entries = vigil.core.state.audit.search({ action: 'auth.sso.login', limit: 100 }).entries;
+    const signedIn = entries.find((e) => e.actorName === 'alice' && e.outcome === 'success');
+    expect(signedIn).toMatchObject({ targetType: 'user', details: { note: expect.stringMatching(/as admin \(new user provisioned\)/) } });
+    const refused = entries.find((e) => e.actorName === 'mallory');
+    expect(refused).toMatchObject({ outcome: 'denied', details: { note: expect.stringMatching(/^refused \(no_role\)/) } });
+    expect(entries.some((e) => e.outcome === 'denied' && /state_invalid/.test(String(e.details.note)))).toBe(true);
+  });
+
+  it('links the provisioned user to the provider\'s subject, with no password', () => {
+    const { state } = vigil.core;
+    const alice = state.findUserByName('alice')!;
+    expect(alice).toMatchObject({ authSource: 'oidc:test-idp', passwordHash: '', email: 'alice@example.com', mustChangePassword: false });
+    expect(state.identities.find('test-idp', 'alice')).toMatchObject({ userId: alice.id, lastLoginAt: expect.any(Number) });
   });
 
   it('gives single sign-on users no password to sign in with', async () => {

@@ -76,7 +76,7 @@ export const ssoRoutes: FastifyPluginAsyncZod<SsoRoutesOptions> = async (app, op
     if (!outcome.ok) {
       request.log.warn({ provider, code: outcome.code, reason: outcome.reason, username: outcome.username }, 'single sign-on refused');
       auditDetails(request, {
-        action: 'auth.sso.login', note: `refused (${outcome.code}): ${outcome.reason}`,
+        action: 'auth.sso.login', outcome: 'denied', note: `refused (${outcome.code}): ${outcome.reason}`,
         ...(outcome.username === undefined ? {} : { attemptedUsername: outcome.username }),
         ...(outcome.userId === undefined ? {} : { targetType: 'user', targetId: outcome.userId }),
       });
