@@ -49,11 +49,26 @@ const EXPECTED: Record<string, RouteAccess> = {
   'GET /api/v1/tokens': 'tokens:write',
   'POST /api/v1/tokens': 'tokens:write',
   'DELETE /api/v1/tokens/:id': 'tokens:write',
+  'GET /api/v1/audit': 'audit:read',
+  'GET /api/v1/audit/export': 'audit:read',
+  'GET /api/v1/audit/verify': 'audit:read',
+  'POST /api/v1/auth/login/mfa': 'public',
+  'GET /api/v1/auth/mfa': 'signed-in',
+  'POST /api/v1/auth/mfa/totp/setup': 'signed-in',
+  'POST /api/v1/auth/mfa/totp/confirm': 'signed-in',
+  'DELETE /api/v1/auth/mfa/totp': 'signed-in',
+  'POST /api/v1/auth/mfa/recovery-codes': 'signed-in',
+  'GET /api/v1/incidents': 'incidents:read',
+  'POST /api/v1/incidents': 'incidents:write',
+  'GET /api/v1/incidents/:id': 'incidents:read',
+  'PATCH /api/v1/incidents/:id': 'incidents:write',
+  'PUT /api/v1/incidents/:id/members/:userId': 'incidents:write',
+  'DELETE /api/v1/incidents/:id/members/:userId': 'incidents:write',
 };
 
 /** Path parameters that match the routes' formats but name nothing, so allowed mutations find nothing to change. */
 function concrete(url: string): string {
-  return url.replace(/:id\b/g, '00000000-0000-4000-8000-000000000000').replace(/:name\b/g, 'no-such-role').replace(/:(\w+)/g, 'x');
+  return url.replace(/:(id|userId)\b/g, '00000000-0000-4000-8000-000000000000').replace(/:name\b/g, 'no-such-role').replace(/:(\w+)/g, 'x');
 }
 
 let vigil: RunningVigil;
@@ -205,5 +220,39 @@ describe('user administration', () => {
     expect((await auditor.request('GET', '/api/v1/events')).status).toBe(403);
     await admin.json('PUT', '/api/v1/roles/auditor', { description: 'audit and events', permissions: ['audit:read', 'events:read'] });
     expect((await auditor.request('GET', '/api/v1/events')).status).toBe(200);
+  });
+});
+
+describe('restricted incidents', () => {
+  it('are visible to their members only, admins included, and answer like unknown ids otherwise', async () => {
+    const responder = sessions.get('responder')!;
+    const viewer = sessions.get('viewer')!;
+    const { incident } = await responder.json<{ incident: { id: string } }>('POST', '/api/v1/incidents', { title: 'CFO account takeover', severity: 'high', restricted: true });
+    const open = await responder.json<{ incident: { id: string } }>('POST', '/api/v1/incidents', { title: 'Phishing wave' });
+    for (const outsider of [admin, viewer]) {
+      const list = await outsider.json<{ incidents: { id: string }[] }>('GET', '/api/v1/incidents');
+      expect(list.incidents.map((i) => i.id)).toContain(open.incident.id);
+      expect(list.incidents.map((i) => i.id)).not.toContain(incident.id);
+      const direct = await outsider.request('GET', `/api/v1/incidents/${incident.id}`);
+      const unknown = await outsider.request('GET', '/api/v1/incidents/00000000-0000-4000-8000-000000000000');
+      expect(direct.status).toBe(404);
+      expect(await direct.text()).toBe(await unknown.text());
+    }
+    expect((await admin.request('PATCH', `/api/v1/incidents/${incident.id}`, { restricted: false })).status).toBe(404);
+
+    const users = await admin.json<{ users: { id: string; username: string }[] }>('GET', '/api/v1/users');
+    const viewerId = users.users.find((u) => u.username === 'walk-viewer')!.id;
+    const responderId = users.users.find((u) => u.username === 'walk-responder')!.id;
+    await responder.json('PUT', `/api/v1/incidents/${incident.id}/members/${viewerId}`);
+    const seen = await viewer.json<{ incident: { title: string }; members: { username: string }[] }>('GET', `/api/v1/incidents/${incident.id}`);
+    expect(seen.incident.title).toBe('CFO account takeover');
+    expect(seen.members.map((m) => m.username).sort()).toEqual(['walk-responder', 'walk-viewer']);
+    // A viewer member still cannot change it: membership grants sight, the role grants actions.
+    expect((await viewer.request('PATCH', `/api/v1/incidents/${incident.id}`, { status: 'closed' })).status).toBe(403);
+
+    await responder.json('DELETE', `/api/v1/incidents/${incident.id}/members/${viewerId}`);
+    expect((await viewer.request('GET', `/api/v1/incidents/${incident.id}`)).status).toBe(404);
+    const last = await responder.request('DELETE', `/api/v1/incidents/${incident.id}/members/${responderId}`);
+    expect(last.status).toBe(409);
   });
 });
