@@ -66,6 +66,16 @@ export function registerAccessControl(app: FastifyInstance, auth: AuthService): 
   let defaultAccess: RouteAccess | undefined;
   app.addHook('onRoute', (route) => {
     if (defaultAccess !== undefined && route.config?.access === undefined) route.config = { ...route.config, access: defaultAccess };
+    const access = route.config?.access;
+    // The OpenAPI document tells integrators how to authenticate and which permission each route needs.
+    if (route.schema && isRouteAccess(access) && access !== 'public' && access !== 'intake') {
+      const needs = access === 'signed-in' ? 'Any signed-in user or API token.' : `Needs the \`${access}\` permission.`;
+      route.schema = {
+        ...route.schema,
+        security: [{ session: [] }, { bearer: [] }],
+        description: [route.schema.description, needs].filter(Boolean).join('\n\n'),
+      };
+    }
     routes.push(route);
   });
   // Checked once every plugin's onRoute hooks ran: they may set the access of the routes they wrap.

@@ -31,6 +31,9 @@ describe('REST API', () => {
     const doc = (await (await fetch(`${vigil.url}/api/v1/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toMatch(/^3\./);
     for (const path of ['/api/v1/auth/login', '/api/v1/sources', '/api/v1/events', '/healthz', '/readyz']) expect(doc.paths).toHaveProperty([path]);
+    const sources = (doc.paths['/api/v1/sources'] as { get: { description: string; security: unknown[] } }).get;
+    expect(sources.description).toContain('`sources:read`');
+    expect(sources.security).toEqual([{ session: [] }, { bearer: [] }]);
   });
 
   it('denies by default: no session, no data', async () => {

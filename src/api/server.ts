@@ -118,7 +118,12 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Vigil API', version: deps.version, description: 'One API for the web console, the CLI and integrations.' },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'vigil_session' } } },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'vigil_session', description: 'Console session; state-changing requests also need the x-vigil-csrf header' },
+          bearer: { type: 'http', scheme: 'bearer', description: 'API token (vgt_...), see docs/access-control.md' },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });
