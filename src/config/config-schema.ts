@@ -3,6 +3,7 @@ import { oidcConfigSchema } from '../auth/oidc/oidc-config.ts';
 import { LOWEST_MIN_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/password-policy.ts';
 import { httpTlsConfigSchema, rateLimitsConfigSchema, requestLimitsConfigSchema } from '../api/http-config.ts';
 import { syslogListenerConfigSchema } from '../intake/syslog/syslog-config.ts';
+import { outboundConfigSchema } from '../net/outbound-config.ts';
 
 /**
  * Vigil's configuration. Every key is documented with `.describe()`; docs/configuration.md is
@@ -74,6 +75,7 @@ export const configSchema = z.object({
     masterKeyFile: z.string().min(1).optional()
       .describe('File holding the master key that encrypts secrets at rest (sealed settings, TOTP seeds); default `<dataDir>/master.key`, created on first start. Back it up apart from the data folder: without it sealed secrets cannot be read.'),
   }).strict().prefault({}).describe('Encryption of secrets at rest.'),
+  outbound: outboundConfigSchema.prefault({}).describe('Outbound HTTP requests (webhooks, notifications, feeds): protection against server-side request forgery (docs/security.md).'),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level of the JSON logs on stdout.'),
   }).strict().prefault({}).describe('Logging.'),

@@ -2,13 +2,14 @@
 import { useEffect, useState } from 'react';
 import { logout } from './api/client.ts';
 import type { User } from './api/types.ts';
-import { IconEvents, IconOverview, IconRoles, IconSources, IconUsers, Logo } from './components/icons.tsx';
+import { IconAudit, IconEvents, IconOverview, IconRoles, IconSources, IconUsers, Logo } from './components/icons.tsx';
 import { Link } from './components/link.tsx';
 import { Modal } from './components/modal.tsx';
 import { UserMenu } from './components/user-menu.tsx';
 import { can } from './lib/access.ts';
 import { useLocation } from './lib/router.ts';
 import { ApiTokensPage } from './pages/api-tokens-page.tsx';
+import { AuditPage } from './pages/audit-page.tsx';
 import { EventsPage } from './pages/events-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { OverviewPage } from './pages/overview-page.tsx';
@@ -26,6 +27,7 @@ const NAV: readonly { to: string; label: string; icon: typeof IconOverview; need
   { to: '/events', label: 'Events', icon: IconEvents, need: 'events:read' },
   { to: '/users', label: 'Users', icon: IconUsers, need: 'users:read' },
   { to: '/roles', label: 'Roles', icon: IconRoles, need: 'users:read' },
+  { to: '/audit', label: 'Audit', icon: IconAudit, need: 'audit:read' },
 ];
 
 function page(path: string, search: string) {
@@ -41,6 +43,8 @@ function page(path: string, search: string) {
       return <UsersPage />;
     case '/roles':
       return <RolesPage />;
+    case '/audit':
+      return <AuditPage />;
     case '/account/tokens':
       return <ApiTokensPage />;
     case '/account/sessions':

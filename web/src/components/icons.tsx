@@ -27,6 +27,8 @@ export const IconRefresh = (p: P) => <Icon {...p}><path d="M13.5 8a5.5 5.5 0 1 1
 export const IconPlus = (p: P) => <Icon {...p}><path d="M8 3v10M3 8h10" /></Icon>;
 export const IconClose = (p: P) => <Icon {...p}><path d="m4 4 8 8M12 4l-8 8" /></Icon>;
 export const IconFilter = (p: P) => <Icon {...p}><path d="M2 3h12l-4.5 5.5V13l-3-1.5v-3L2 3z" /></Icon>;
+/** A list with a check mark: the audit log. */
+export const IconAudit = (p: P) => <Icon {...p}><path d="M2 3.5h8M2 7.5h6M2 11.5h4" /><path d="m8.5 12 2 2 4-4.5" /></Icon>;
 export const IconClock = (p: P) => <Icon {...p}><circle cx="8" cy="8" r="6" /><path d="M8 4.5V8l2.5 1.5" /></Icon>;
 
 /** The Vigil mark: a shield with a "V". */
