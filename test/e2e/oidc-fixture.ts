@@ -1,10 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Provider from 'oidc-provider';
 import { Agent, fetch, type Response } from 'undici';
+
+/** A free port on 127.0.0.1, for a Vigil whose callback URL must be registered at the provider before it starts. */
+export async function freePort(): Promise<number> {
+  const server = createTcpServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 /** A user at the test identity provider; change `groups` between sign-ins to see roles follow. */
 export interface TestAccount {

@@ -1,5 +1,4 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,19 +7,10 @@ import { loadOrCreateMasterKey, SecretBox } from '../../src/auth/secret-box.ts';
 import { CONFIG_SECRET_PURPOSE } from '../../src/config/config-secrets.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createLogger } from '../../src/ops/logger.ts';
-import { startTestIdp, TestBrowser, type TestIdp } from './oidc-fixture.ts';
+import { freePort, startTestIdp, TestBrowser, type TestIdp } from './oidc-fixture.ts';
 
 const hasOpenssl = existsSync('/usr/bin/openssl');
 if (!hasOpenssl) console.warn('skipping single sign-on tests: /usr/bin/openssl not found to make the provider\'s certificate');
-
-/** A free port for Vigil: its callback URL must be registered at the provider before it starts. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe.skipIf(!hasOpenssl)('single sign-on with OpenID Connect, end to end', () => {
   let dir: string;
