@@ -123,7 +123,8 @@ export function rawHttp(baseUrl: string, request: string | Buffer): Promise<RawR
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
       resolve({ status, headers: end < 0 ? text : text.slice(0, end), body: end < 0 ? '' : text.slice(end + 4) });
     });
-    socket.connect(Number(port), hostname, () => socket.end(request));
+    // write, not end: a half-closed socket makes Node abort streamed replies (sendFile) before they are sent.
+    socket.connect(Number(port), hostname, () => socket.write(request));
   });
 }
 
