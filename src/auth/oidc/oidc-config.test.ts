@@ -27,6 +27,7 @@ describe('auth.oidc configuration', () => {
     expect(problems({ publicUrl: 'https://v.example', providers: [{ ...provider, roleMapping: [] }] }))
       .toEqual([expect.stringMatching(/^providers\.0\.roleMapping: set roleMapping or defaultRole/)]);
     expect(problems({ publicUrl: 'https://v.example', providers: [{ ...provider, roleMapping: [], defaultRole: 'viewer' }] })).toEqual([]);
+    expect(problems({ publicUrl: 'https://v.example/vigil', providers: [provider] })).toEqual([expect.stringMatching(/^publicUrl: scheme, host and port only/)]);
   });
 
   it('refuses duplicate ids, ids unfit for URLs, bad role names and unknown keys', () => {

@@ -33,7 +33,9 @@ export const oidcProviderConfigSchema = z.object({
 export type OidcProviderConfig = z.infer<typeof oidcProviderConfigSchema>;
 
 export const oidcConfigSchema = z.object({
-  publicUrl: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional()
+  publicUrl: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' })
+    .refine((url) => { const u = new URL(url); return u.pathname === '/' && u.search === '' && u.hash === ''; }, 'scheme, host and port only (Vigil is served at the root)')
+    .optional()
     .describe('Base URL at which browsers reach Vigil, e.g. `https://vigil.example.com`; each provider\'s callback is `<publicUrl>/api/v1/auth/sso/<id>/callback`. Required with providers.'),
   providers: z.array(oidcProviderConfigSchema).max(32).default([])
     .describe('OpenID Connect providers for single sign-on, set in the YAML file (docs/sso.md describes their keys).'),
