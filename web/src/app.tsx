@@ -12,6 +12,7 @@ import { CurrentUserContext } from './lib/access.ts';
 import { loadUtcPref, PrefsContext, saveUtcPref, type Prefs } from './lib/prefs.ts';
 import { ChangePasswordPage } from './pages/change-password-page.tsx';
 import { LoginPage } from './pages/login-page.tsx';
+import { MfaEnrollmentPage } from './pages/mfa-enrollment-page.tsx';
 import { Shell } from './shell.tsx';
 
 type Session =
@@ -72,7 +73,12 @@ export function App() {
       body = session.user.mustChangePassword
         ? <ChangePasswordPage user={session.user} onChanged={() => setSession({ state: 'signed-in', user: { ...session.user, mustChangePassword: false } })}
             onSignedOut={() => setSession({ state: 'signed-out' })} />
-        : <CurrentUserContext value={session.user}><Shell user={session.user} onSignedOut={() => setSession({ state: 'signed-out' })} /></CurrentUserContext>;
+        : session.user.mfaEnrollmentRequired
+          ? <MfaEnrollmentPage user={session.user} onSignedOut={() => setSession({ state: 'signed-out' })}
+              onEnabled={() => setSession({ state: 'signed-in', user: { ...session.user, mfaEnabled: true, mfaEnrollmentRequired: false } })} />
+          : <CurrentUserContext value={session.user}>
+              <Shell user={session.user} onSignedOut={() => setSession({ state: 'signed-out' })} onUserChanged={(user) => setSession({ state: 'signed-in', user })} />
+            </CurrentUserContext>;
       break;
   }
   return <PrefsContext value={prefs}>{body}</PrefsContext>;

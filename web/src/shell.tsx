@@ -15,6 +15,7 @@ import { NotFoundPage } from './pages/not-found-page.tsx';
 import { OverviewPage } from './pages/overview-page.tsx';
 import { PasswordForm } from './pages/password-form.tsx';
 import { RolesPage } from './pages/roles-page.tsx';
+import { SecurityPage } from './pages/security-page.tsx';
 import { SessionsPage } from './pages/sessions-page.tsx';
 import { SourcesPage } from './pages/sources-page.tsx';
 import { UserDetailPage } from './pages/user-detail-page.tsx';
@@ -30,7 +31,7 @@ const NAV: readonly { to: string; label: string; icon: typeof IconOverview; need
   { to: '/audit', label: 'Audit', icon: IconAudit, need: 'audit:read' },
 ];
 
-function page(path: string, search: string) {
+function page(path: string, search: string, user: User, onUserChanged: (user: User) => void) {
   switch (path) {
     case '/':
     case '/overview':
@@ -49,6 +50,8 @@ function page(path: string, search: string) {
       return <ApiTokensPage />;
     case '/account/sessions':
       return <SessionsPage />;
+    case '/account/security':
+      return <SecurityPage user={user} onUserChanged={onUserChanged} />;
     default:
       if (/^\/users\/[^/]+$/.test(path)) return <UserDetailPage userId={path.slice('/users/'.length)} />;
       return <NotFoundPage path={path} />;
@@ -56,7 +59,7 @@ function page(path: string, search: string) {
 }
 
 /** The application frame around the pages. */
-export function Shell({ user, onSignedOut }: { user: User; onSignedOut(): void }) {
+export function Shell({ user, onSignedOut, onUserChanged }: { user: User; onSignedOut(): void; onUserChanged(user: User): void }) {
   const { path, search } = useLocation();
   const [changing, setChanging] = useState(false);
   const [passwordChanged, setPasswordChanged] = useState(false);
@@ -88,7 +91,7 @@ export function Shell({ user, onSignedOut }: { user: User; onSignedOut(): void }
           </Link>
         ))}
       </nav>
-      <main className="content">{page(path, search)}</main>
+      <main className="content">{page(path, search, user, onUserChanged)}</main>
       {changing && (
         <Modal title="Change password" onClose={() => setChanging(false)}>
           <PasswordForm username={user.username} submitLabel="Change password" onChanged={() => { setChanging(false); setPasswordChanged(true); }}

@@ -5,8 +5,8 @@
  */
 import { ApiError } from './errors.ts';
 import {
-  decodeCreatedSource, decodeEvents, decodeSources, decodeSourceTypes, decodeStatus, decodeUser,
-  type CreatedSource, type Source, type SourceType, type Status, type TokenKind, type User, type VigilEvent,
+  decodeCreatedSource, decodeLoginOutcome, decodeEvents, decodeSources, decodeSourceTypes, decodeStatus, decodeUser,
+  type CreatedSource, type LoginOutcome, type Source, type SourceType, type Status, type TokenKind, type User, type VigilEvent,
 } from './types.ts';
 
 const BASE = '/api/v1';
@@ -82,9 +82,12 @@ export async function request(method: string, path: string, opts: RequestOptions
   return json;
 }
 
-/** Signs in; answers the user, whose `mustChangePassword` may force a password change first. */
-export async function login(username: string, password: string): Promise<User> {
-  return decodeUser(await request('POST', '/auth/login', { body: { username, password }, quiet401: true }));
+/**
+ * Signs in with a password; answers the user (whose `mustChangePassword` may force a password change
+ * first) or, when two-step sign-in is on, a challenge for {@link completeMfaLogin} in mfa-client.ts.
+ */
+export async function login(username: string, password: string): Promise<LoginOutcome> {
+  return decodeLoginOutcome(await request('POST', '/auth/login', { body: { username, password }, quiet401: true }));
 }
 
 /** Ends the session. */

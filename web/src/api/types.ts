@@ -8,7 +8,16 @@ export interface User {
   mustChangePassword: boolean;
   /** Permission names the user's role grants: the console shows only what they may do. */
   permissions: string[];
+  /** `local` (password) or `oidc:<provider>` (single sign-on). */
+  authSource: string;
+  /** Two-step sign-in (an authenticator app) is on. */
+  mfaEnabled: boolean;
+  /** The server requires two-step sign-in and it is not on yet: the console shows only the enrollment. */
+  mfaEnrollmentRequired: boolean;
 }
+
+/** A password sign-in either completes or asks for the second step with a short-lived challenge. */
+export type LoginOutcome = { user: User } | { challenge: string };
 
 /** Intake protocols a source can use; unknown kinds from a newer server are shown as-is. */
 export const SOURCE_KINDS = ['syslog', 'http', 'hec', 'elastic', 'otlp', 'file', 'demo'] as const;
@@ -83,7 +92,16 @@ export function decodeUser(body: unknown): User {
     mustChangePassword: bool(u.mustChangePassword, 'user.mustChangePassword'),
     // Absent from older servers: no permissions means the console offers nothing it cannot check.
     permissions: u.permissions === undefined ? [] : arr(u.permissions, 'user.permissions').map((p, i) => str(p, `user.permissions[${i}]`)),
+    authSource: u.authSource === undefined ? 'local' : str(u.authSource, 'user.authSource'),
+    mfaEnabled: u.mfaEnabled === undefined ? false : bool(u.mfaEnabled, 'user.mfaEnabled'),
+    mfaEnrollmentRequired: u.mfaEnrollmentRequired === undefined ? false : bool(u.mfaEnrollmentRequired, 'user.mfaEnrollmentRequired'),
   };
+}
+
+export function decodeLoginOutcome(body: unknown): LoginOutcome {
+  const b = obj(body, 'the answer');
+  if (b.mfaRequired === true) return { challenge: str(b.challenge, 'challenge') };
+  return { user: decodeUser(body) };
 }
 
 function decodeStats(v: unknown, what: string): SourceStats {

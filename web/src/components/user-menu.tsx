@@ -47,6 +47,7 @@ export function UserMenu({ user, onChangePassword, onSignOut }: { user: User; on
           <button type="button" role="menuitem" className="menu-item" onClick={pick(onChangePassword)}>Change password</button>
           {can(user, 'tokens:write') && <button type="button" role="menuitem" className="menu-item" onClick={pick(() => navigate('/account/tokens'))}>API tokens</button>}
           <button type="button" role="menuitem" className="menu-item" onClick={pick(() => navigate('/account/sessions'))}>Sessions</button>
+          <button type="button" role="menuitem" className="menu-item" onClick={pick(() => navigate('/account/security'))}>Security</button>
           <button type="button" role="menuitem" className="menu-item" onClick={pick(onSignOut)}>Sign out</button>
         </div>
       )}

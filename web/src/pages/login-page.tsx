@@ -4,11 +4,12 @@ import { login } from '../api/client.ts';
 import { ApiError, errorMessage } from '../api/errors.ts';
 import type { User } from '../api/types.ts';
 import { IconWarning, Logo } from '../components/icons.tsx';
+import { LoginMfaStep } from './login-mfa-step.tsx';
 import { SsoButtons } from './sso-buttons.tsx';
 
 function loginError(err: unknown): { message: string; retryAfter?: number } {
   if (err instanceof ApiError && err.status === 401) {
-    return { message: 'Incorrect user name or password.' };
+    return { message: 'Incorrect user name or password. After repeated failures an account is locked for a while.' };
   }
   if (err instanceof ApiError && err.status === 429) {
     const wait = err.retryAfterSeconds;
@@ -27,6 +28,8 @@ export function LoginPage({ notice, onSignedIn }: { notice?: string | undefined;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ message: string; until?: number } | null>(null);
   const [now, setNow] = useState(() => Date.now());
+  const [challenge, setChallenge] = useState<string | null>(null);
+  const [restartNotice, setRestartNotice] = useState<string | undefined>(undefined);
 
   const waiting = error?.until !== undefined && error.until > now;
   useEffect(() => {
@@ -44,7 +47,15 @@ export function LoginPage({ notice, onSignedIn }: { notice?: string | undefined;
     }
     setBusy(true);
     setError(null);
-    login(username.trim(), password).then(onSignedIn, (err: unknown) => {
+    login(username.trim(), password).then((outcome) => {
+      if ('user' in outcome) {
+        onSignedIn(outcome.user);
+        return;
+      }
+      setPassword('');
+      setBusy(false);
+      setChallenge(outcome.challenge);
+    }, (err: unknown) => {
       const { message, retryAfter } = loginError(err);
       setError(retryAfter !== undefined ? { message, until: Date.now() + retryAfter * 1000 } : { message });
       setNow(Date.now());
@@ -54,13 +65,17 @@ export function LoginPage({ notice, onSignedIn }: { notice?: string | undefined;
   };
 
   const secondsLeft = error?.until !== undefined ? Math.max(0, Math.ceil((error.until - now) / 1000)) : 0;
+  if (challenge !== null) {
+    return <LoginMfaStep challenge={challenge} onSignedIn={onSignedIn} onRestart={(why) => { setChallenge(null); setRestartNotice(why); }} />;
+  }
+  const shownNotice = restartNotice ?? notice;
   return (
     <div className="center-screen auth-screen">
       <form className="auth-card" onSubmit={submit} noValidate aria-labelledby="login-title">
         <div className="auth-brand"><Logo size={28} /><span>Vigil</span></div>
         <h1 id="login-title">Sign in</h1>
         <p className="muted auth-lead">Security operations console</p>
-        {notice && !error && <div className="notice notice-info" role="status">{notice}</div>}
+        {shownNotice && !error && <div className="notice notice-info" role="status">{shownNotice}</div>}
         {error && (
           <div className="notice notice-error" role="alert" data-testid="login-error">
             <IconWarning />
