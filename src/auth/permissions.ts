@@ -52,3 +52,6 @@ export const BUILTIN_ROLE_NAMES: ReadonlySet<string> = new Set(BUILTIN_ROLES.map
 
 /** Role names: short, lowercase, safe in URLs and logs. */
 export const ROLE_NAME = /^[a-z][a-z0-9_-]{1,31}$/;
+
+/** Usernames, local or from single sign-on: letters, digits, `.`, `_`, `@`, `-`; no spaces or control characters. */
+export const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;

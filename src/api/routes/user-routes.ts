@@ -1,14 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuthService } from '../../auth/auth-service.ts';
-import { ALL_PERMISSIONS, BUILTIN_ROLE_NAMES, BUILTIN_ROLES, PERMISSIONS, ROLE_NAME, isPermission } from '../../auth/permissions.ts';
+import { ALL_PERMISSIONS, BUILTIN_ROLE_NAMES, BUILTIN_ROLES, PERMISSIONS, ROLE_NAME, USERNAME, isPermission } from '../../auth/permissions.ts';
 import type { ApiToken, Session, StateStore, User } from '../../store/state-store.ts';
 import { principalOf } from '../access.ts';
 import { auditDetails } from '../audit-context.ts';
 import { ApiError } from '../errors.ts';
-
-/** Usernames: what IdPs and people use (letters, digits, `.`, `_`, `-`, `@`), no spaces or control characters. */
-const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
 
 const userView = z.object({
   id: z.string(), username: z.string(), displayName: z.string().optional(), email: z.string().optional(), role: z.string(),

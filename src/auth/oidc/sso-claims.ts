@@ -3,8 +3,7 @@
  * rules that decide who gets in with which role are tested on their own.
  */
 
-/** Vigil user names: what IdPs send (letters, digits, `.`, `_`, `-`, `@`), no spaces or control characters. */
-export const SSO_USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
+import { USERNAME } from '../permissions.ts';
 
 /** What Vigil keeps about a user signed in by a provider. */
 export interface SsoProfile {
@@ -39,7 +38,7 @@ export function profileFromClaims(claims: Readonly<Record<string, unknown>>, rul
   const usernameClaims = rules.usernameClaim === undefined ? DEFAULT_USERNAME_CLAIMS : [rules.usernameClaim];
   const username = usernameClaims.map((name) => text(claims[name])).find((value) => value !== undefined);
   if (username === undefined) return { ok: false, reason: `the provider sent none of the claims ${usernameClaims.join(', ')} for the user name` };
-  if (!SSO_USERNAME.test(username)) {
+  if (!USERNAME.test(username)) {
     return { ok: false, reason: `the user name "${username.slice(0, 64)}" is not usable in Vigil (letters, digits, ".", "_", "-", "@"; at most 128)` };
   }
   const displayName = text(claims.name);
