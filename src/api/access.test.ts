@@ -41,6 +41,7 @@ const EXPECTED: Record<string, RouteAccess> = {
   'POST /api/v1/users/:id/reset-password': 'users:write',
   'POST /api/v1/users/:id/unlock': 'users:write',
   'DELETE /api/v1/users/:id/sessions': 'users:write',
+  'DELETE /api/v1/users/:id/mfa': 'users:write',
   'GET /api/v1/permissions': 'signed-in',
   'GET /api/v1/roles': 'users:read',
   'POST /api/v1/roles': 'roles:write',

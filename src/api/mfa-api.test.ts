@@ -111,6 +111,20 @@ describe('two-step sign-in over HTTP', () => {
     expect(plain.headers.get('set-cookie')).toMatch(/^vigil_session=/);
   });
 
+
+  it('lets an admin reset the lost second factor of a user, ending their sessions', async () => {
+    // The test above leaves the admin with TOTP off: the password alone signs in.
+    const session = await ApiSession.signIn(vigil.url, PASSWORD);
+    const user = await session.createUserSession('phone-lost', 'viewer', 'a long enough passphrase 9');
+    const me = await user.json<{ user: { id: string } }>('GET', '/api/v1/auth/me');
+    expect((await session.request('DELETE', `/api/v1/users/${me.user.id}/mfa`)).status).toBe(409);
+    await enroll(user, 'a long enough passphrase 9');
+    expect((await session.request('DELETE', `/api/v1/users/${me.user.id}/mfa`)).status).toBe(200);
+    expect((await user.request('GET', '/api/v1/auth/me')).status).toBe(401);
+    const again = await post(vigil, '/api/v1/auth/login', { username: 'phone-lost', password: 'a long enough passphrase 9' });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('set-cookie')).toContain('vigil_session=');
+  });
 });
 
 describe('lockout over HTTP', () => {

@@ -59,7 +59,7 @@ export const mfaRoutes: FastifyPluginAsyncZod<{ auth: AuthService } & SessionCoo
     const factor = factorOf(request.body);
     const result = auth.completeMfaSignIn(request.body.challenge, factor, request.ip, Date.now(), request.headers['user-agent']);
     auditDetails(request, {
-      action: 'auth.login.mfa', ...(result.ok ? { attemptedUsername: result.user.username } : {}),
+      action: 'auth.login.mfa', ...(result.ok ? { signedInAs: { id: result.user.id, username: result.user.username } } : {}),
       note: result.ok ? `signed in with ${'code' in factor ? 'a TOTP code' : 'a recovery code'}` : result.note ?? result.reason,
     });
     if (!result.ok) throw signInRefusal(result);

@@ -173,9 +173,25 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
   }, async (request) => {
     const user = findUser(request.params.id);
     const now = Date.now();
-    const unlocked = state.updateUser(user.id, { failedLogins: 0, lockedUntil: null });
+    const unlocked = auth.unlock(user.id);
     auditDetails(request, { action: 'user.unlock', targetType: 'user', targetId: user.id, before: toUserView(user, now), after: toUserView(unlocked, now) });
     return { user: toUserView(unlocked, now) };
+  });
+
+  app.delete('/api/v1/users/:id/mfa', {
+    config: { access: 'users:write' },
+    schema: {
+      summary: 'Turn off a user\'s two-step sign-in (lost phone and recovery codes); they sign in with the password alone and can enroll again',
+      tags: ['users'], params: idParams, response: { 200: z.object({ user: userView }) },
+    },
+  }, async (request) => {
+    const user = findUser(request.params.id);
+    if (!auth.mfa.isEnabled(user.id)) throw new ApiError('CONFLICT', `${user.username} has no two-step sign-in to reset`);
+    auth.mfa.disable(user.id);
+    // Whoever held the phone may hold a session too: end them all.
+    const ended = state.deleteUserSessions(user.id);
+    auditDetails(request, { action: 'user.mfa.reset', targetType: 'user', targetId: user.id, note: `TOTP and recovery codes of ${user.username} removed; ${ended} session(s) ended` });
+    return { user: toUserView(user, Date.now()) };
   });
 
   app.delete('/api/v1/users/:id/sessions', {
