@@ -22,6 +22,8 @@ export const ADMIN_PASSWORD = 'security suite passphrase of the first user';
 export interface SecurityVigil {
   vigil: RunningVigil;
   url: string;
+  /** The temporary data folder (state.sqlite, master.key, events): what traversal must never reach. */
+  dataDir: string;
   admin: ApiSession;
   /** Every log line the server wrote, as written (pino JSON, one object per line). */
   logLines(): string[];
@@ -48,7 +50,7 @@ export async function startSecurityVigil(): Promise<SecurityVigil> {
   const vigil = await startVigil({ config, log: createLogger('info', capture) });
   const admin = await ApiSession.signIn(vigil.url, vigil.initialAdminPassword!, ADMIN_PASSWORD);
   return {
-    vigil, url: vigil.url, admin,
+    vigil, url: vigil.url, dataDir, admin,
     logLines: () => logged.split('\n').filter((line) => line !== ''),
     async close() {
       await vigil.close();
