@@ -10,6 +10,7 @@ import { ApiError } from '../errors.ts';
 const userView = z.object({
   id: z.string(), username: z.string(), displayName: z.string().optional(), email: z.string().optional(), role: z.string(),
   authSource: z.string(), status: z.enum(['active', 'disabled', 'locked']), mustChangePassword: z.boolean(),
+  mfaEnabled: z.boolean().describe('Two-step sign-in (TOTP) is on'),
   createdAt: z.number(), passwordChangedAt: z.number().optional(), lockedUntil: z.number().optional(), disabledAt: z.number().optional(),
 });
 type UserView = z.infer<typeof userView>;
@@ -27,9 +28,10 @@ const tokenView = z.object({
 
 const roleView = z.object({ name: z.string(), description: z.string(), permissions: z.array(z.string()), builtin: z.boolean(), users: z.number() });
 
-function toUserView(u: User, now: number): UserView {
+function toUserView(u: User, now: number, mfaEnabled: boolean): UserView {
   const locked = u.lockedUntil !== undefined && u.lockedUntil > now;
   return {
+    mfaEnabled,
     id: u.id, username: u.username, displayName: u.displayName, email: u.email, role: u.role, authSource: u.authSource,
     status: u.disabledAt !== undefined ? 'disabled' : locked ? 'locked' : 'active', mustChangePassword: u.mustChangePassword,
     createdAt: u.createdAt, passwordChangedAt: u.passwordChangedAt, lockedUntil: locked ? u.lockedUntil : undefined, disabledAt: u.disabledAt,
@@ -71,6 +73,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
     if (!user) throw new ApiError('NOT_FOUND', 'no user with that id');
     return user;
   };
+  const view = (u: User, now: number): UserView => toUserView(u, now, auth.mfa.isEnabled(u.id));
   const roleExists = (name: string) => BUILTIN_ROLE_NAMES.has(name) || state.findRole(name) !== undefined;
   const isActiveAdmin = (u: User) => u.role === 'admin' && u.disabledAt === undefined;
   const assertNotLastAdmin = (user: User, what: string) => {
@@ -84,7 +87,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
     schema: { summary: 'All users with their role and status', tags: ['users'], response: { 200: z.object({ users: z.array(userView) }) } },
   }, async () => {
     const now = Date.now();
-    return { users: state.listUsers().map((u) => toUserView(u, now)) };
+    return { users: state.listUsers().map((u) => view(u, now)) };
   });
 
   app.post('/api/v1/users', {
@@ -105,8 +108,8 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
     if (state.findUserByName(username)) throw new ApiError('CONFLICT', `a user named "${username}" already exists`);
     const now = Date.now();
     const { user, password } = await auth.createLocalUser({ username, role, displayName, email }, now);
-    auditDetails(request, { action: 'user.create', targetType: 'user', targetId: user.id, after: toUserView(user, now) });
-    return reply.code(201).send({ user: toUserView(user, now), oneTimePassword: password });
+    auditDetails(request, { action: 'user.create', targetType: 'user', targetId: user.id, after: view(user, now) });
+    return reply.code(201).send({ user: view(user, now), oneTimePassword: password });
   });
 
   app.get('/api/v1/users/:id', {
@@ -121,7 +124,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
     const current = principalOf(request);
     const currentHash = current.kind === 'session' ? current.session.tokenHash : undefined;
     return {
-      user: toUserView(user, now),
+      user: view(user, now),
       sessions: state.listUserSessions(user.id).filter((s) => s.expiresAt > now).map((s) => toSessionView(s, currentHash)),
       tokens: state.listApiTokens(user.id).map((t) => toTokenView(t, now)),
     };
@@ -150,8 +153,8 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
       role, displayName, email, ...(disabled === undefined ? {} : { disabledAt: disabled ? (user.disabledAt ?? now) : null }),
     });
     if (disabled === true) state.deleteUserSessions(user.id);
-    auditDetails(request, { action: 'user.update', targetType: 'user', targetId: user.id, before: toUserView(user, now), after: toUserView(updated, now) });
-    return { user: toUserView(updated, now) };
+    auditDetails(request, { action: 'user.update', targetType: 'user', targetId: user.id, before: view(user, now), after: view(updated, now) });
+    return { user: view(updated, now) };
   });
 
   app.post('/api/v1/users/:id/reset-password', {
@@ -174,8 +177,8 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
     const user = findUser(request.params.id);
     const now = Date.now();
     const unlocked = auth.unlock(user.id);
-    auditDetails(request, { action: 'user.unlock', targetType: 'user', targetId: user.id, before: toUserView(user, now), after: toUserView(unlocked, now) });
-    return { user: toUserView(unlocked, now) };
+    auditDetails(request, { action: 'user.unlock', targetType: 'user', targetId: user.id, before: view(user, now), after: view(unlocked, now) });
+    return { user: view(unlocked, now) };
   });
 
   app.delete('/api/v1/users/:id/mfa', {
@@ -191,7 +194,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
     // Whoever held the phone may hold a session too: end them all.
     const ended = state.deleteUserSessions(user.id);
     auditDetails(request, { action: 'user.mfa.reset', targetType: 'user', targetId: user.id, note: `TOTP and recovery codes of ${user.username} removed; ${ended} session(s) ended` });
-    return { user: toUserView(user, Date.now()) };
+    return { user: view(user, Date.now()) };
   });
 
   app.delete('/api/v1/users/:id/sessions', {

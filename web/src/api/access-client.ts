@@ -47,6 +47,11 @@ export async function unlockUser(userId: string): Promise<UserRecord> {
   return decodeUserAnswer(await request('POST', `/users/${id(userId)}/unlock`));
 }
 
+/** Turns off a user's two-step sign-in (lost phone and recovery codes) and signs them out everywhere. */
+export async function resetUserMfa(userId: string): Promise<UserRecord> {
+  return decodeUserAnswer(await request('DELETE', `/users/${id(userId)}/mfa`));
+}
+
 /** Signs a user out everywhere; answers how many sessions ended. */
 export async function endUserSessions(userId: string): Promise<number> {
   return num(obj(await request('DELETE', `/users/${id(userId)}/sessions`), 'the answer').ended, 'ended');

@@ -5,7 +5,7 @@ import {
 import { ApiError } from './errors.ts';
 
 const user = {
-  id: 'u1', username: 'j.doe', role: 'viewer', authSource: 'oidc:okta', status: 'locked', mustChangePassword: false,
+  id: 'u1', username: 'j.doe', role: 'viewer', authSource: 'oidc:okta', status: 'locked', mustChangePassword: false, mfaEnabled: true,
   createdAt: 1, lockedUntil: 99, email: 'j@example.org',
 };
 const session = { id: '0123456789abcdef', createdAt: 1, lastSeenAt: 2, expiresAt: 3, userAgent: '<b>x</b>', current: true };

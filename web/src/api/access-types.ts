@@ -12,6 +12,8 @@ export interface UserRecord {
   authSource: string;
   status: string;
   mustChangePassword: boolean;
+  /** Two-step sign-in (TOTP) is on. */
+  mfaEnabled: boolean;
   createdAt: number;
   passwordChangedAt: number | undefined;
   lockedUntil: number | undefined;
@@ -73,6 +75,7 @@ export function decodeUserRecord(v: unknown, what = 'user'): UserRecord {
     authSource: str(u.authSource, `${what}.authSource`),
     status: str(u.status, `${what}.status`),
     mustChangePassword: bool(u.mustChangePassword, `${what}.mustChangePassword`),
+    mfaEnabled: bool(u.mfaEnabled, `${what}.mfaEnabled`),
     createdAt: num(u.createdAt, `${what}.createdAt`),
     passwordChangedAt: optNum(u.passwordChangedAt, `${what}.passwordChangedAt`),
     lockedUntil: optNum(u.lockedUntil, `${what}.lockedUntil`),

@@ -5,7 +5,7 @@ import { filterUsers, nextSort, signInMethod, sortUsers } from './user-list.ts';
 function user(username: string, more: Partial<UserRecord> = {}): UserRecord {
   return {
     id: username, username, displayName: undefined, email: undefined, role: 'viewer', authSource: 'local', status: 'active',
-    mustChangePassword: false, createdAt: 0, passwordChangedAt: undefined, lockedUntil: undefined, disabledAt: undefined, ...more,
+    mustChangePassword: false, mfaEnabled: false, createdAt: 0, passwordChangedAt: undefined, lockedUntil: undefined, disabledAt: undefined, ...more,
   };
 }
 

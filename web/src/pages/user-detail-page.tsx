@@ -5,7 +5,7 @@
  */
 import { useCallback, useState, type FormEvent } from 'react';
 import {
-  endUserSessions, getUser, listRoles, resetUserPassword, revokeToken, unlockUser, updateUser, type UserChange,
+  endUserSessions, getUser, listRoles, resetUserMfa, resetUserPassword, revokeToken, unlockUser, updateUser, type UserChange,
 } from '../api/access-client.ts';
 import type { ApiTokenRecord, RoleRecord, UserRecord } from '../api/access-types.ts';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
@@ -22,7 +22,7 @@ import { OneTimePasswordDialog } from './new-user-dialog.tsx';
 import { UserStatus } from './user-status.tsx';
 
 type Pending =
-  | { kind: 'disable' | 'enable' | 'unlock' | 'reset' | 'sign-out' }
+  | { kind: 'disable' | 'enable' | 'unlock' | 'reset' | 'reset-mfa' | 'sign-out' }
   | { kind: 'revoke'; token: ApiTokenRecord }
   | { kind: 'password'; password: string };
 
@@ -111,6 +111,7 @@ export function UserDetailPage({ userId }: { userId: string }) {
         actions={mayWrite && <>
           {user.status === 'locked' && <button type="button" className="button" onClick={() => setPending({ kind: 'unlock' })}>Unlock</button>}
           {local && <button type="button" className="button" onClick={() => setPending({ kind: 'reset' })}>Reset password</button>}
+          {user.mfaEnabled && <button type="button" className="button" onClick={() => setPending({ kind: 'reset-mfa' })}>Reset two-step sign-in</button>}
           {user.status === 'disabled'
             ? <button type="button" className="button" onClick={() => setPending({ kind: 'enable' })}>Enable</button>
             : <button type="button" className="button button-danger-ghost" onClick={() => setPending({ kind: 'disable' })}>Disable</button>}
@@ -120,6 +121,7 @@ export function UserDetailPage({ userId }: { userId: string }) {
         <dl className="facts">
           <div><dt>Status</dt><dd><UserStatus user={user} /></dd></div>
           <div><dt>Sign-in</dt><dd>{signInMethod(user.authSource)}</dd></div>
+          <div><dt>Two-step sign-in</dt><dd>{user.mfaEnabled ? 'On' : 'Off'}</dd></div>
           <div><dt>Created</dt><dd><Timestamp ms={user.createdAt} millis={false} /></dd></div>
           <div><dt>Password changed</dt><dd>{user.passwordChangedAt === undefined ? <span className="muted">{local ? 'never' : 'managed by the identity provider'}</span> : <Timestamp ms={user.passwordChangedAt} millis={false} />}</dd></div>
           {user.disabledAt !== undefined && <div><dt>Disabled</dt><dd><Timestamp ms={user.disabledAt} millis={false} /></dd></div>}
@@ -167,6 +169,12 @@ export function UserDetailPage({ userId }: { userId: string }) {
         <ConfirmDialog title={`Unlock ${truncate(user.username, 60)}?`} confirmLabel="Unlock" busyLabel="Unlocking…"
           action={() => unlockUser(user.id)} onClose={() => setPending(null)} onDone={done}>
           <p>Too many failed sign-ins locked this account. Unlock it only if you know the attempts were {user.username}'s own.</p>
+        </ConfirmDialog>
+      )}
+      {pending?.kind === 'reset-mfa' && (
+        <ConfirmDialog title={`Reset two-step sign-in of ${truncate(user.username, 60)}?`} confirmLabel="Reset two-step sign-in" busyLabel="Resetting…" danger
+          action={() => resetUserMfa(user.id)} onClose={() => setPending(null)} onDone={done}>
+          <p>For a lost phone and lost recovery codes: Vigil removes {user.username}'s authenticator and recovery codes and <strong>signs them out everywhere</strong>. They then sign in with the password alone and should turn two-step sign-in on again. Do it only once you are sure the request comes from them.</p>
         </ConfirmDialog>
       )}
       {pending?.kind === 'reset' && (
