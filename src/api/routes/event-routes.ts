@@ -5,6 +5,11 @@ import { ApiError } from '../errors.ts';
 
 const FIELD_NAME = /^[A-Za-z0-9_@][A-Za-z0-9_@.-]{0,127}$/;
 const MAX_LIMIT = 1000;
+/**
+ * Keys the event store reads as columns, not event fields: `field.source=x` would otherwise replace
+ * the `source=` filter (the last one wins) and reach events of another source.
+ */
+const COLUMN_KEYS = new Set(['source', 'sourceType']);
 
 const eventView = z.object({
   seq: z.number(), timestamp: z.number(), receivedAt: z.number(), source: z.string(), sourceType: z.string(),
@@ -37,6 +42,7 @@ export const eventRoutes: FastifyPluginAsyncZod<{ events: EventStore }> = async 
       if (!key.startsWith('field.')) throw new ApiError('VALIDATION', `unknown query parameter "${key}"`);
       const name = key.slice('field.'.length);
       if (!FIELD_NAME.test(name)) throw new ApiError('VALIDATION', `invalid field name "${name}"`);
+      if (COLUMN_KEYS.has(name)) throw new ApiError('VALIDATION', `"field.${name}" is not a field filter: filter on the event's ${name} with the ${name}= parameter`);
       conditions.push([name, String(value)]);
     }
     // fromEntries defines own properties: `equals.__proto__ = v` on a literal would set nothing and drop the filter.
