@@ -3,6 +3,7 @@ import type { AuditStore } from './audit-store.ts';
 import type { IncidentStore } from './incident-store.ts';
 import type { MfaStore } from './mfa-store.ts';
 import type { IdentityStore } from './identity-store.ts';
+import type { SavedSearchStore } from './saved-search-store.ts';
 
 export interface User {
   id: string;
@@ -115,6 +116,8 @@ export interface StateStore {
   readonly identities: IdentityStore;
   /** Incidents and who may see them (restricted ones: members only). */
   readonly incidents: IncidentStore;
+  /** Saved searches: named queries, private or shared (docs/query-language.md). */
+  readonly savedSearches: SavedSearchStore;
 
   createUser(user: User): void;
   findUserByName(username: string): User | undefined;

@@ -177,6 +177,23 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX incident_members_user ON incident_members(user_id);
   `,
+  // 4: saved searches (private to their owner, or shared with everyone who may read events).
+  `
+  CREATE TABLE saved_searches (
+    id TEXT PRIMARY KEY,
+    owner_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name TEXT NOT NULL COLLATE NOCASE,
+    query TEXT NOT NULL,
+    -- The time range as the user typed it (-7d, now, ISO 8601, ms); NULL: the search default.
+    from_text TEXT,
+    to_text TEXT,
+    shared INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (owner_id, name)
+  ) STRICT;
+  CREATE INDEX saved_searches_shared ON saved_searches(shared) WHERE shared = 1;
+  `,
 ];
 
 /**

@@ -14,6 +14,7 @@ import { SqliteMfaStore } from './sqlite-mfa-store.ts';
 import { migrate } from './sqlite-migrations.ts';
 import { SqliteIdentityStore } from './sqlite-identity-store.ts';
 import { SqliteIncidentStore } from './sqlite-incident-store.ts';
+import { SqliteSavedSearchStore } from './sqlite-saved-search-store.ts';
 
 export interface SqliteStateStoreOptions {
   /** Database file (created with its directory if missing), or `:memory:` for tests. */
@@ -82,6 +83,7 @@ class SqliteStateStore implements StateStore {
   readonly mfa: SqliteMfaStore;
   readonly identities: SqliteIdentityStore;
   readonly incidents: SqliteIncidentStore;
+  readonly savedSearches: SqliteSavedSearchStore;
 
   constructor(db: DatabaseSync, auditAnchor: AuditAnchor) {
     this.db = new SqliteDb(db);
@@ -89,6 +91,7 @@ class SqliteStateStore implements StateStore {
     this.mfa = new SqliteMfaStore(this.db);
     this.identities = new SqliteIdentityStore(this.db);
     this.incidents = new SqliteIncidentStore(this.db);
+    this.savedSearches = new SqliteSavedSearchStore(this.db);
   }
 
   private sql(sql: string): StatementSync {
