@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuthService } from '../../auth/auth-service.ts';
@@ -76,6 +77,18 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
   const view = (u: User, now: number): UserView => toUserView(u, now, auth.mfa.isEnabled(u.id));
   const roleExists = (name: string) => BUILTIN_ROLE_NAMES.has(name) || state.findRole(name) !== undefined;
   const isActiveAdmin = (u: User) => u.role === 'admin' && u.disabledAt === undefined;
+  /**
+   * No one grants what they do not have: a custom role with users:write or roles:write would
+   * otherwise create an admin (and receive its one-time password), reset an admin's password, or widen
+   * its own role. Checked for the roles a caller assigns and edits and for the users they act on.
+   */
+  const assertWithinCaller = (request: FastifyRequest, permissions: Iterable<string>, what: string) => {
+    const own = principalOf(request).permissions;
+    const excess = [...permissions].filter((p) => isPermission(p) && !own.has(p));
+    if (excess.length > 0) throw new ApiError('FORBIDDEN', `${what} needs permissions you do not have: ${excess.join(', ')}`);
+  };
+  const assertMayManage = (request: FastifyRequest, user: User) =>
+    assertWithinCaller(request, auth.permissionsOf(user.role), `Managing ${user.username} (role ${user.role})`);
   const assertNotLastAdmin = (user: User, what: string) => {
     if (isActiveAdmin(user) && state.listUsers().filter(isActiveAdmin).length === 1) {
       throw new ApiError('CONFLICT', `${user.username} is the last active admin: ${what} would leave no one able to manage Vigil`);
@@ -105,6 +118,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
   }, async (request, reply) => {
     const { username, role, displayName, email } = request.body;
     if (!roleExists(role)) throw new ApiError('VALIDATION', `unknown role "${role}"`);
+    assertWithinCaller(request, auth.permissionsOf(role), `Giving the role "${role}"`);
     if (state.findUserByName(username)) throw new ApiError('CONFLICT', `a user named "${username}" already exists`);
     const now = Date.now();
     const { user, password } = await auth.createLocalUser({ username, role, displayName, email }, now);
@@ -146,6 +160,8 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
     const user = findUser(request.params.id);
     const { role, displayName, email, disabled } = request.body;
     if (role !== undefined && !roleExists(role)) throw new ApiError('VALIDATION', `unknown role "${role}"`);
+    assertMayManage(request, user);
+    if (role !== undefined) assertWithinCaller(request, auth.permissionsOf(role), `Giving the role "${role}"`);
     if (role !== undefined && role !== 'admin') assertNotLastAdmin(user, 'changing their role');
     if (disabled === true) assertNotLastAdmin(user, 'disabling them');
     const now = Date.now();
@@ -165,6 +181,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
     },
   }, async (request) => {
     const user = findUser(request.params.id);
+    assertMayManage(request, user);
     if (user.authSource !== 'local') throw new ApiError('CONFLICT', `${user.username} signs in with single sign-on; their password is managed by the identity provider`);
     auditDetails(request, { action: 'user.password-reset', targetType: 'user', targetId: user.id, note: `one-time password issued for ${user.username}; sessions ended` });
     return { oneTimePassword: await auth.resetPassword(user, Date.now()) };
@@ -175,6 +192,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
     schema: { summary: 'Lift a lockout caused by failed sign-ins', tags: ['users'], params: idParams, response: { 200: z.object({ user: userView }) } },
   }, async (request) => {
     const user = findUser(request.params.id);
+    assertMayManage(request, user);
     const now = Date.now();
     const unlocked = auth.unlock(user.id);
     auditDetails(request, { action: 'user.unlock', targetType: 'user', targetId: user.id, before: view(user, now), after: view(unlocked, now) });
@@ -189,6 +207,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
     },
   }, async (request) => {
     const user = findUser(request.params.id);
+    assertMayManage(request, user);
     if (!auth.mfa.isEnabled(user.id)) throw new ApiError('CONFLICT', `${user.username} has no two-step sign-in to reset`);
     auth.mfa.disable(user.id);
     // Whoever held the phone may hold a session too: end them all.
@@ -202,6 +221,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
     schema: { summary: 'Sign a user out everywhere', tags: ['users'], params: idParams, response: { 200: z.object({ ended: z.number() }) } },
   }, async (request) => {
     const user = findUser(request.params.id);
+    assertMayManage(request, user);
     const ended = state.deleteUserSessions(user.id);
     auditDetails(request, { action: 'user.sessions.revoke', targetType: 'user', targetId: user.id, note: `${ended} session(s) of ${user.username} ended` });
     return { ended };
@@ -240,6 +260,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
     },
   }, async (request, reply) => {
     const { name, description, permissions } = request.body;
+    assertWithinCaller(request, permissions, `A role with these permissions`);
     if (roleExists(name)) throw new ApiError('CONFLICT', `a role named "${name}" already exists`);
     const now = Date.now();
     state.saveRole({ name, description, permissions: [...new Set(permissions)], createdAt: now, updatedAt: now });
@@ -258,6 +279,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
     if (BUILTIN_ROLE_NAMES.has(name)) throw new ApiError('CONFLICT', `"${name}" is a built-in role; create a custom role instead`);
     const existing = state.findRole(name);
     if (!existing) throw new ApiError('NOT_FOUND', `no custom role "${name}"`);
+    assertWithinCaller(request, [...existing.permissions, ...request.body.permissions], `Changing the role "${name}"`);
     const permissions = [...new Set(request.body.permissions)];
     state.saveRole({ ...existing, description: request.body.description, permissions, updatedAt: Date.now() });
     auditDetails(request, {
