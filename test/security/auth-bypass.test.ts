@@ -234,6 +234,54 @@ describe('auth bypass: stale and forged credentials', () => {
   });
 });
 
+describe('privilege escalation: users:write and roles:write never grant more than the caller has', () => {
+  const VIEWER = ['events:read', 'sources:read', 'system:read', 'incidents:read'];
+  let helpdesk: ApiSession;
+  let roleEditor: ApiSession;
+  let adminId: string;
+
+  beforeAll(async () => {
+    await v.admin.json('POST', '/api/v1/roles', { name: 'helpdesk', description: 'manages viewers', permissions: [...VIEWER, 'users:read', 'users:write'] });
+    await v.admin.json('POST', '/api/v1/roles', { name: 'role-editor', description: 'edits roles', permissions: [...VIEWER, 'users:read', 'roles:write'] });
+    helpdesk = await v.admin.createUserSession('helpdesk-1', 'helpdesk');
+    roleEditor = await v.admin.createUserSession('role-editor-1', 'role-editor');
+    adminId = v.vigil.core.state.findUserByName('admin')!.id;
+  });
+
+  const expectForbidden = async (response: Response, what: string) => {
+    expect(response.status, `${what}: ${await response.clone().text()}`).toBe(403);
+    expect(await errorCode(response), what).toBe('FORBIDDEN');
+  };
+
+  it('refuses to create, promote or take over a user above the caller', async () => {
+    const helpdeskId = v.vigil.core.state.findUserByName('helpdesk-1')!.id;
+    const viewerId = v.vigil.core.state.findUserByName('viewer-1')!.id;
+    await expectForbidden(await helpdesk.request('POST', '/api/v1/users', { username: 'helpdesk-admin', role: 'admin' }), 'create an admin');
+    await expectForbidden(await helpdesk.request('POST', '/api/v1/users', { username: 'helpdesk-engineer', role: 'engineer' }), 'create an engineer');
+    await expectForbidden(await helpdesk.request('PATCH', `/api/v1/users/${helpdeskId}`, { role: 'admin' }), 'promote oneself');
+    await expectForbidden(await helpdesk.request('PATCH', `/api/v1/users/${viewerId}`, { role: 'admin' }), 'promote a viewer');
+    // Taking over an admin: their one-time password would go to the caller.
+    await expectForbidden(await helpdesk.request('POST', `/api/v1/users/${adminId}/reset-password`), 'reset an admin\'s password');
+    await expectForbidden(await helpdesk.request('PATCH', `/api/v1/users/${adminId}`, { disabled: true }), 'disable an admin');
+    await expectForbidden(await helpdesk.request('DELETE', `/api/v1/users/${adminId}/sessions`), 'sign an admin out');
+    expect(v.vigil.core.state.findUserByName('admin')!.role).toBe('admin');
+    expect(v.vigil.core.state.findUserByName('helpdesk-admin')).toBeUndefined();
+    expect(v.vigil.core.state.findUserByName('helpdesk-1')!.role).toBe('helpdesk');
+    // Within their own permissions they work as before.
+    expect((await helpdesk.request('POST', '/api/v1/users', { username: 'helpdesk-viewer', role: 'viewer' })).status).toBe(201);
+    expect((await helpdesk.request('POST', `/api/v1/users/${viewerId}/reset-password`)).status).toBe(200);
+  });
+
+  it('refuses to give a role permissions the caller does not have', async () => {
+    await expectForbidden(await roleEditor.request('PUT', '/api/v1/roles/role-editor', { description: 'edits roles', permissions: [...VIEWER, 'users:read', 'roles:write', 'users:write'] }), 'widen one\'s own role');
+    await expectForbidden(await roleEditor.request('POST', '/api/v1/roles', { name: 'superuser', description: 'x', permissions: [...ALL_PERMISSIONS] }), 'create a wider role');
+    await expectForbidden(await roleEditor.request('PUT', '/api/v1/roles/helpdesk', { description: 'x', permissions: VIEWER }), 'change a role with permissions the caller lacks');
+    expect(v.vigil.core.state.findRole('role-editor')!.permissions).not.toContain('users:write');
+    expect(v.vigil.core.state.findRole('superuser')).toBeUndefined();
+    expect((await roleEditor.request('POST', '/api/v1/roles', { name: 'reader', description: 'reads events', permissions: ['events:read'] })).status).toBe(201);
+  });
+});
+
 describe('auth bypass: login throttle (runs last: it throttles 127.0.0.1)', () => {
   it('counts failures per connecting address: X-Forwarded-For and friends do not reset it', async () => {
     const statuses: number[] = [];
