@@ -77,7 +77,8 @@ export async function request(method: string, path: string, opts: RequestOptions
       ? (e as { code: string }).code : 'http_error';
     const message = typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string'
       ? (e as { message: string }).message : fallbackMessage(res.status);
-    throw new ApiError(res.status, code, message, retryAfter(res));
+    const { code: _code, message: _message, ...details } = typeof e === 'object' && e !== null ? (e as Record<string, unknown>) : {};
+    throw new ApiError(res.status, code, message, retryAfter(res), details);
   }
   return json;
 }

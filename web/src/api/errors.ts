@@ -6,13 +6,16 @@ export class ApiError extends Error {
   readonly code: string;
   /** Seconds from a `Retry-After` header (throttling), when the server sent one. */
   readonly retryAfterSeconds: number | undefined;
+  /** Other members of the server's `error` object, e.g. the `position` of a query syntax error. */
+  readonly details: Record<string, unknown>;
 
-  constructor(status: number, code: string, message: string, retryAfterSeconds?: number) {
+  constructor(status: number, code: string, message: string, retryAfterSeconds?: number, details: Record<string, unknown> = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.details = details;
   }
 }
 
