@@ -233,12 +233,19 @@ export class AuthService implements IntakeAuthenticator {
     this.state.deleteSession(sha256Hex(sessionToken));
   }
 
-  async changePassword(user: User, current: string, next: string): Promise<string | undefined> {
+  /**
+   * Changes a user's password and ends their other sessions: whoever else holds one (a stolen cookie,
+   * a forgotten browser) must sign in with the new password. `keepSessionHash` is the caller's session.
+   */
+  async changePassword(user: User, current: string, next: string, keepSessionHash?: string): Promise<string | undefined> {
     if (!(await verifyPassword(user.passwordHash, current))) return 'current password is wrong';
     const problem = this.passwordProblem(next, user.username);
     if (problem) return problem;
     if (current === next) return 'new password must differ from the current one';
     this.state.updatePassword(user.id, await hashPassword(next), false, Date.now());
+    for (const session of this.state.listUserSessions(user.id)) {
+      if (session.tokenHash !== keepSessionHash) this.state.deleteSession(session.tokenHash);
+    }
     return undefined;
   }
 

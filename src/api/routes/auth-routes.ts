@@ -102,7 +102,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; sessionMaxMs
   }, async (request, reply) => {
     const principal = principalOf(request);
     if (principal.kind !== 'session') throw new ApiError('FORBIDDEN', 'Passwords are changed in a signed-in session, not with an API token.');
-    const problem = await auth.changePassword(principal.user, request.body.currentPassword, request.body.newPassword);
+    const problem = await auth.changePassword(principal.user, request.body.currentPassword, request.body.newPassword, principal.session.tokenHash);
     if (problem) throw new ApiError('VALIDATION', problem);
     return reply.code(204).send(null);
   });
