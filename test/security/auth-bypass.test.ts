@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WEB_ROOT } from '../../src/api/server.ts';
 import { ALL_PERMISSIONS, isPermission } from '../../src/auth/permissions.ts';
 import { generateSecret, sha256Hex } from '../../src/auth/secrets.ts';
-import type { ApiSession } from '../helpers/api-session.ts';
+import { ApiSession } from '../helpers/api-session.ts';
 import {
   apiRoutes, concretePath, createApiToken, protectedRoutes, rawGet, startSecurityVigil, STATE_CHANGING, type RawResponse, type SecurityVigil,
 } from './security-harness.ts';
@@ -169,6 +169,16 @@ describe('auth bypass: stale and forged credentials', () => {
     const id = v.vigil.core.state.findUserByName('disabled-1')!.id;
     expect((await v.admin.request('PATCH', `/api/v1/users/${id}`, { disabled: true })).status).toBeLessThan(300);
     expect((await me({ cookie: disabled.cookieHeader })).status, 'session of a disabled user').toBe(401);
+  });
+
+  it('ends the user\'s other sessions when they change their password (a stolen cookie stops working)', async () => {
+    const changer = await v.admin.createUserSession('changer-1', 'analyst', 'first passphrase of changer');
+    const elsewhere = await ApiSession.signIn(v.url, 'first passphrase of changer', undefined, 'changer-1');
+    expect((await me({ cookie: elsewhere.cookieHeader })).status).toBe(200);
+    const change = await changer.request('POST', '/api/v1/auth/password', { currentPassword: 'first passphrase of changer', newPassword: 'second passphrase of changer' });
+    expect(change.status).toBe(204);
+    expect((await me({ cookie: elsewhere.cookieHeader })).status, 'the other session').toBe(401);
+    expect((await me({ cookie: changer.cookieHeader })).status, 'the session that changed it').toBe(200);
   });
 
   it('refuses expired, revoked and disabled-user API tokens, and never falls back to the cookie', async () => {
