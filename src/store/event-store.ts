@@ -1,4 +1,5 @@
 import type { NormalizedEvent } from '../core/event.ts';
+import type { Query } from '../search/query-ast.ts';
 
 /** A stored event as read back: the normalized event plus its store identity. */
 export interface StoredEvent extends NormalizedEvent {
@@ -17,6 +18,88 @@ export interface EventQuery {
   /** Newest first; at most this many (the store caps it). */
   limit?: number;
 }
+
+/**
+ * A search in the query language (docs/query-language.md), already parsed and checked. Served by
+ * `EventStore.search(request: SearchRequest): Promise<SearchResult>` and, streamed,
+ * `EventStore.exportSearch(request: SearchExportRequest): AsyncIterable<SearchBatch>`.
+ */
+export interface SearchRequest {
+  query: Query;
+  /** Inclusive lower bound on event time, ms since the epoch. */
+  from: number;
+  /** Exclusive upper bound on event time, ms since the epoch. */
+  to: number;
+  /** Most events returned (kind `events`); the store caps it. */
+  limit: number;
+  /** Most table rows returned (kind `table`); the store caps it. Default 10,000. */
+  maxRows?: number;
+  /** Also count ALL matching events over [from, to) in ~60–120 round buckets. */
+  histogram?: boolean;
+  /** Also summarize the fields of the returned events. */
+  fieldStats?: boolean;
+  /** The search is interrupted after this long and fails with a StoreQueryError of failure `timeout`. */
+  timeoutMs: number;
+}
+
+/** One cell of a table result; `values()` lists arrive as their JSON text. */
+export type SearchCell = string | number | boolean | null;
+
+export interface SearchHistogram {
+  from: number;
+  to: number;
+  intervalMs: number;
+  /** Every bucket of the range, empty ones with count 0; `t` is the bucket start (ms). */
+  buckets: { t: number; count: number }[];
+}
+
+/** A field of the returned events: how many have it, how many distinct values, the 10 most common. */
+export interface FieldSummary {
+  name: string;
+  count: number;
+  distinct: number;
+  top: { value: string; count: number }[];
+}
+
+export interface SearchMeta {
+  from: number;
+  to: number;
+  tookMs: number;
+  /** More rows matched than were returned (row or byte limit). */
+  truncated: boolean;
+  /** Partitions (day tables) the search read. */
+  partitions: number;
+}
+
+/**
+ * What a search gives: events for plain filters (plus where/fields/sort/head), a table for
+ * stats/timechart/top/rare.
+ */
+export interface SearchResult {
+  kind: 'events' | 'table';
+  events?: StoredEvent[];
+  columns?: string[];
+  rows?: SearchCell[][];
+  histogram?: SearchHistogram;
+  fields?: FieldSummary[];
+  meta: SearchMeta;
+}
+
+/** A search whose whole result is streamed (export): no histogram, no field stats. */
+export interface SearchExportRequest {
+  query: Query;
+  from: number;
+  to: number;
+  /** Most events or rows streamed in total. */
+  limit: number;
+  /** Time limit for producing the first batch (the running statement is interrupted); unlimited afterwards. */
+  timeoutMs: number;
+}
+
+/** One batch of an export, in result order. A table export repeats its columns in every batch. */
+export type SearchBatch =
+  | { kind: 'events'; events: StoredEvent[] }
+  | { kind: 'table'; columns: string[]; rows: SearchCell[][] };
 
 export interface RetentionPolicy {
   /** Delete events older than this many days (0 keeps forever). */

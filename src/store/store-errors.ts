@@ -9,7 +9,9 @@ export type StoreFailure =
   /** A unique name or key is already taken (state store). */
   | 'conflict'
   /** The record to change does not exist (state store). */
-  | 'not-found';
+  | 'not-found'
+  /** A search ran past its time limit and was interrupted (event store). */
+  | 'timeout';
 
 /** A write (append, retention) failed; nothing of the failed operation was stored. */
 export class StoreWriteError extends Error {
