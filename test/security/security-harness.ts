@@ -36,7 +36,13 @@ export async function startSecurityVigil(): Promise<SecurityVigil> {
   const config = loadConfig({
     overrides: {
       dataDir,
-      server: { host: '127.0.0.1', port: 0 },
+      // The walks send hundreds of requests a minute from one address. The limiter stays on, so its
+      // code runs in every request, but its limits are far above the suite's traffic; the limits
+      // themselves are tested in src/api/hardening.test.ts.
+      server: {
+        host: '127.0.0.1', port: 0,
+        rateLimits: { signInPerMinute: 10_000, publicPerMinute: 100_000, apiPerMinute: 100_000, intakeAuthFailuresPerMinute: 100_000 },
+      },
       intake: { syslog: { udp: { host: '127.0.0.1', port: 0 }, tcp: { host: '127.0.0.1', port: 0 } } },
     },
   });
