@@ -346,6 +346,8 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesDeps> = async (app, opt
     const token = state.listApiTokens().find((t) => t.id === request.params.id);
     // Someone else's token is "not found" unless you may manage users: no probing of token ids.
     if (!token || (token.userId !== principal.user.id && !principal.permissions.has('users:write'))) throw new ApiError('NOT_FOUND', 'no API token with that id');
+    const owner = token.userId === principal.user.id ? undefined : state.findUserById(token.userId);
+    if (owner) assertMayManage(request, owner);
     state.revokeApiToken(token.id, Date.now());
     auditDetails(request, { action: 'token.revoke', targetType: 'api-token', targetId: token.id, note: `token "${token.name}" of user ${token.userId}` });
     return reply.code(204).send(null);
