@@ -251,7 +251,7 @@ describe('privilege escalation: users:write and roles:write never grant more tha
   let adminId: string;
 
   beforeAll(async () => {
-    await v.admin.json('POST', '/api/v1/roles', { name: 'helpdesk', description: 'manages viewers', permissions: [...VIEWER, 'users:read', 'users:write'] });
+    await v.admin.json('POST', '/api/v1/roles', { name: 'helpdesk', description: 'manages viewers', permissions: [...VIEWER, 'users:read', 'users:write', 'tokens:write'] });
     await v.admin.json('POST', '/api/v1/roles', { name: 'role-editor', description: 'edits roles', permissions: [...VIEWER, 'users:read', 'roles:write'] });
     helpdesk = await v.admin.createUserSession('helpdesk-1', 'helpdesk');
     roleEditor = await v.admin.createUserSession('role-editor-1', 'role-editor');
@@ -274,6 +274,9 @@ describe('privilege escalation: users:write and roles:write never grant more tha
     await expectForbidden(await helpdesk.request('POST', `/api/v1/users/${adminId}/reset-password`), 'reset an admin\'s password');
     await expectForbidden(await helpdesk.request('PATCH', `/api/v1/users/${adminId}`, { disabled: true }), 'disable an admin');
     await expectForbidden(await helpdesk.request('DELETE', `/api/v1/users/${adminId}/sessions`), 'sign an admin out');
+    const adminToken = await v.admin.json<{ token: { id: string } }>('POST', '/api/v1/tokens', { name: 'kept', permissions: ['events:read'] });
+    await expectForbidden(await helpdesk.request('DELETE', `/api/v1/tokens/${adminToken.token.id}`), 'revoke an admin\'s token');
+    expect(v.vigil.core.state.listApiTokens().find((t) => t.id === adminToken.token.id)!.revokedAt).toBeUndefined();
     expect(v.vigil.core.state.findUserByName('admin')!.role).toBe('admin');
     expect(v.vigil.core.state.findUserByName('helpdesk-admin')).toBeUndefined();
     expect(v.vigil.core.state.findUserByName('helpdesk-1')!.role).toBe('helpdesk');
