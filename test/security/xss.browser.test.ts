@@ -107,6 +107,35 @@ async function plantPayloads(v: SecurityVigil): Promise<void> {
   await v.vigil.pipeline.drain();
 }
 
+describe('XSS: input reflected in API answers is never served as HTML', () => {
+  let v: SecurityVigil;
+  beforeAll(async () => {
+    v = await startSecurityVigil();
+  });
+  afterAll(async () => v?.close());
+
+  it('answers errors that quote the request as JSON or plain text, with nosniff', async () => {
+    const payload = encodeURIComponent(IMG);
+    const token = await v.admin.createSource('reflect-hec', 'hec');
+    const requests: [string, RequestInit][] = [
+      [`/api/v1/${payload}`, {}],
+      [`/api/v1/events?field.${payload}=1`, {}],
+      [`/api/v1/events?${payload}=1`, {}],
+      [`/api/v1/events?from=${payload}`, {}],
+      [`/assets/${payload}.js`, {}],
+      [`/services/collector/${payload}`, { method: 'POST', headers: { authorization: `Splunk ${token}` }, body: '{}' }],
+      [`/services/collector/event?channel=${payload}`, { method: 'POST', headers: { authorization: `Splunk ${token}` }, body: '{"event":"x"}' }],
+      ['/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"username":"${IMG}"` }],
+    ];
+    for (const [path, init] of requests) {
+      const response = await fetch(`${v.url}${path}`, { ...init, headers: { cookie: v.admin.cookieHeader, ...init.headers } });
+      expect(response.status, path).toBeGreaterThanOrEqual(400);
+      expect(response.headers.get('content-type'), path).not.toMatch(/html|xml|svg/i);
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+    }
+  });
+});
+
 describe.skipIf(!existsSync(CHROMIUM))('XSS: every rendered field in Chromium (needs /usr/bin/chromium)', () => {
   let v: SecurityVigil;
   let browser: Browser;
