@@ -184,9 +184,9 @@ describe.skipIf(!existsSync(CHROMIUM))('users, roles and API tokens in the conso
     await admin.getByRole('button', { name: 'Save changes' }).click();
     await admin.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
 
-    // The viewer's console follows the new role at the next load: Events yes, Sources no.
+    // The viewer's console follows the new role at the next load: Search yes, Sources no.
     await viewer.goto(vigil.url);
-    await nav(viewer).getByRole('link', { name: 'Events', exact: true }).waitFor();
+    await nav(viewer).getByRole('link', { name: 'Search', exact: true }).waitFor();
     expect(await nav(viewer).getByRole('link', { name: 'Sources', exact: true }).count()).toBe(0);
 
     // A role in use cannot be deleted: the server's reason is shown.

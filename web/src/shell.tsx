@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { logout } from './api/client.ts';
 import type { User } from './api/types.ts';
-import { IconAudit, IconEvents, IconOverview, IconRoles, IconSources, IconUsers, Logo } from './components/icons.tsx';
+import { IconAudit, IconOverview, IconRoles, IconSearch, IconSources, IconUsers, Logo } from './components/icons.tsx';
 import { Link } from './components/link.tsx';
 import { Modal } from './components/modal.tsx';
 import { UserMenu } from './components/user-menu.tsx';
@@ -15,6 +15,7 @@ import { NotFoundPage } from './pages/not-found-page.tsx';
 import { OverviewPage } from './pages/overview-page.tsx';
 import { PasswordForm } from './pages/password-form.tsx';
 import { RolesPage } from './pages/roles-page.tsx';
+import { SearchPage } from './pages/search/search-page.tsx';
 import { SecurityPage } from './pages/security-page.tsx';
 import { SessionsPage } from './pages/sessions-page.tsx';
 import { SourcesPage } from './pages/sources-page.tsx';
@@ -25,7 +26,7 @@ import { UsersPage } from './pages/users-page.tsx';
 const NAV: readonly { to: string; label: string; icon: typeof IconOverview; need?: string }[] = [
   { to: '/', label: 'Overview', icon: IconOverview },
   { to: '/sources', label: 'Sources', icon: IconSources, need: 'sources:read' },
-  { to: '/events', label: 'Events', icon: IconEvents, need: 'events:read' },
+  { to: '/search', label: 'Search', icon: IconSearch, need: 'events:read' },
   { to: '/users', label: 'Users', icon: IconUsers, need: 'users:read' },
   { to: '/roles', label: 'Roles', icon: IconRoles, need: 'users:read' },
   { to: '/audit', label: 'Audit', icon: IconAudit, need: 'audit:read' },
@@ -38,6 +39,8 @@ function page(path: string, search: string, user: User, onUserChanged: (user: Us
       return <OverviewPage />;
     case '/sources':
       return <SourcesPage />;
+    case '/search':
+      return <SearchPage search={search} />;
     case '/events':
       return <EventsPage search={search} />;
     case '/users':

@@ -1,29 +1,14 @@
 /** A time-bucketed bar chart with axes and a hover read-out, sized to its container. */
-import { useEffect, useRef, useState, type MouseEvent, type RefObject } from 'react';
+import { useState, type MouseEvent } from 'react';
 import { labelBuckets, niceCeil } from '../lib/chart-math.ts';
+import { useElementWidth } from '../lib/hooks.ts';
 import { formatCompact, formatInt, formatTimestamp } from '../lib/format.ts';
 import { usePrefs } from '../lib/prefs.ts';
 
 const M = { top: 10, right: 12, bottom: 22, left: 44 };
 
-function useWidth<T extends HTMLElement>(): [RefObject<T | null>, number] {
-  const ref = useRef<T>(null);
-  const [width, setWidth] = useState(0);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    setWidth(el.clientWidth);
-    const ro = new ResizeObserver((entries) => {
-      for (const e of entries) setWidth(Math.floor(e.contentRect.width));
-    });
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-  return [ref, width];
-}
-
 /** Axis/tooltip text for a time: "14:05", "14:05:30" or "11-23 14:05" depending on the scale. */
-function timeLabel(ms: number, step: number, utc: boolean): string {
+export function chartTimeLabel(ms: number, step: number, utc: boolean): string {
   const full = formatTimestamp(ms, utc, false); // "YYYY-MM-DD HH:MM:SS"
   if (step >= 86_400_000) return full.slice(5, 10);
   if (step >= 3 * 3_600_000) return full.slice(5, 16);
@@ -39,7 +24,7 @@ export function BarChart({ values, start, bucketMs, height = 200, unit = 'events
   values: readonly number[]; start: number; bucketMs: number; height?: number; unit?: string; label: string;
 }) {
   const { utc } = usePrefs();
-  const [ref, width] = useWidth<HTMLDivElement>();
+  const [ref, width] = useElementWidth<HTMLDivElement>();
   const [hover, setHover] = useState<number | null>(null);
   const n = values.length;
   const max = niceCeil(values.reduce((a, b) => Math.max(a, Number.isFinite(b) ? b : 0), 0));
@@ -74,7 +59,7 @@ export function BarChart({ values, start, bucketMs, height = 200, unit = 'events
           {indexes.map((i) => (
             <g key={i} className="chart-axis">
               <line x1={M.left + i * slot} x2={M.left + i * slot} y1={M.top + innerH} y2={M.top + innerH + 4} />
-              <text x={M.left + i * slot} y={height - 5} textAnchor="middle">{timeLabel(start + i * bucketMs, step, utc)}</text>
+              <text x={M.left + i * slot} y={height - 5} textAnchor="middle">{chartTimeLabel(start + i * bucketMs, step, utc)}</text>
             </g>
           ))}
           {values.map((v, i) => {
@@ -92,7 +77,7 @@ export function BarChart({ values, start, bucketMs, height = 200, unit = 'events
       {hover !== null && hv !== undefined && (
         <div className={hover > n / 2 ? 'chart-tip chart-tip-left' : 'chart-tip'} style={{ left: M.left + (hover + 0.5) * slot }}>
           <span className="chart-tip-time">
-            {timeLabel(start + hover * bucketMs, tipStep, utc)} – {timeLabel(start + (hover + 1) * bucketMs, tipStep, utc)}
+            {chartTimeLabel(start + hover * bucketMs, tipStep, utc)} – {chartTimeLabel(start + (hover + 1) * bucketMs, tipStep, utc)}
           </span>
           <span><strong>{formatInt(hv)}</strong> {unit}</span>
         </div>

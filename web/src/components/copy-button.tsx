@@ -29,8 +29,10 @@ async function copyText(text: string): Promise<boolean> {
 }
 
 /** Copies `text`; reports success or failure next to the button, and calls `onCopied` on success. */
-export function CopyButton({ text, label = 'Copy', onCopied, className = 'button button-small' }: {
+export function CopyButton({ text, label = 'Copy', onCopied, className = 'button button-small', iconOnly = false }: {
   text: string; label?: string; onCopied?: () => void; className?: string;
+  /** Just the icon, with `label` as the accessible name and tooltip (for dense tables). */
+  iconOnly?: boolean;
 }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   useEffect(() => {
@@ -39,14 +41,14 @@ export function CopyButton({ text, label = 'Copy', onCopied, className = 'button
     return () => window.clearTimeout(t);
   }, [state]);
   return (
-    <button type="button" className={className} onClick={() => {
+    <button type="button" className={className} aria-label={iconOnly ? (state === 'copied' ? 'Copied' : label) : undefined} title={iconOnly ? label : undefined} onClick={() => {
       void copyText(text).then((ok) => {
         setState(ok ? 'copied' : 'failed');
         if (ok) onCopied?.();
       });
     }}>
       {state === 'copied' ? <IconCheck /> : <IconCopy />}
-      <span>{state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed: select and copy manually' : label}</span>
+      {!iconOnly && <span>{state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed: select and copy manually' : label}</span>}
     </button>
   );
 }

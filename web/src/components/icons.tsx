@@ -16,7 +16,6 @@ export const IconOverview = (p: P) => <Icon {...p}><path d="M1.5 9h3l2-5 3 9 2-4
 export const IconSources = (p: P) => (
   <Icon {...p}><ellipse cx="8" cy="3.5" rx="5.5" ry="2" /><path d="M2.5 3.5v9c0 1.1 2.5 2 5.5 2s5.5-.9 5.5-2v-9" /><path d="M2.5 8c0 1.1 2.5 2 5.5 2s5.5-.9 5.5-2" /></Icon>
 );
-export const IconEvents = (p: P) => <Icon {...p}><path d="M2 3.5h12M2 8h12M2 12.5h8" /></Icon>;
 export const IconChevron = (p: P) => <Icon {...p}><path d="m6 4 4 4-4 4" /></Icon>;
 export const IconCaretDown = (p: P) => <Icon {...p}><path d="m4.5 6.5 3.5 3.5 3.5-3.5" /></Icon>;
 export const IconUser = (p: P) => <Icon {...p}><circle cx="8" cy="5.5" r="2.75" /><path d="M2.5 14c.7-2.6 2.9-4 5.5-4s4.8 1.4 5.5 4" /></Icon>;
@@ -44,3 +43,8 @@ export const IconUsers = (p: P) => (
   <Icon {...p}><circle cx="6" cy="5.5" r="2.5" /><path d="M1.5 13.5c.5-2.3 2.3-3.6 4.5-3.6s4 1.3 4.5 3.6" /><path d="M10.5 3.2a2.5 2.5 0 0 1 0 4.6M12 10.2c1.3.5 2.2 1.6 2.5 3.3" /></Icon>
 );
 export const IconRoles = (p: P) => <Icon {...p}><path d="M8 1.5 2.5 3.5v4c0 3.3 2.3 6 5.5 7 3.2-1 5.5-3.7 5.5-7v-4L8 1.5z" /><path d="m5.5 8 1.8 1.8L10.8 6.3" /></Icon>;
+export const IconSearch = (p: P) => <Icon {...p}><circle cx="7" cy="7" r="4.5" /><path d="m10.3 10.3 3.7 3.7" /></Icon>;
+export const IconMinus = (p: P) => <Icon {...p}><path d="M3 8h10" /></Icon>;
+export const IconDownload = (p: P) => <Icon {...p}><path d="M8 2.5v8M4.5 7 8 10.5 11.5 7M2.5 13.5h11" /></Icon>;
+export const IconHelp = (p: P) => <Icon {...p}><circle cx="8" cy="8" r="6" /><path d="M6.3 6.2a1.8 1.8 0 0 1 3.5.6c0 1.2-1.8 1.5-1.8 2.6M8 11.6v.1" /></Icon>;
+export const IconStar = (p: P) => <Icon {...p}><path d="m8 1.8 1.9 3.9 4.3.6-3.1 3 .7 4.3L8 11.6l-3.8 2 .7-4.3-3.1-3 4.3-.6L8 1.8z" /></Icon>;

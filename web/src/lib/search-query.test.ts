@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addFilterTerm, applyCompletion, completionAt, pipelineStart, quoteValue, rangeLabel, resolveTime, stateFromUrl, stateToUrl, suggestFields,
+  addFilterTerm, applyCompletion, completionAt, fromDateTimeInput, pipelineStart, quoteValue, rangeLabel, resolveTime, stateFromUrl, stateToUrl,
+  suggestFields, toDateTimeInput,
 } from './search-query.ts';
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
@@ -27,6 +28,15 @@ describe('search page URL state', () => {
     expect(resolveTime('2026-11-23T10:00:00Z', NOW)).toBe(Date.UTC(2026, 10, 23, 10));
     expect(resolveTime('1700000000000', NOW)).toBe(1_700_000_000_000);
     for (const bad of ['', '-5y', 'soon', '2026-13-45T99:00:00Z', '24h']) expect(resolveTime(bad, NOW), bad).toBeUndefined();
+  });
+
+  it('converts datetime-local inputs in UTC and the browser zone', () => {
+    expect(toDateTimeInput(Date.UTC(2026, 10, 23, 14, 5, 9), true)).toBe('2026-11-23T14:05:09');
+    expect(fromDateTimeInput('2026-11-23T14:05', true)).toBe(Date.UTC(2026, 10, 23, 14, 5));
+    const local = new Date(2026, 10, 23, 14, 5, 9).getTime();
+    expect(fromDateTimeInput(toDateTimeInput(local, false), false)).toBe(local);
+    expect(fromDateTimeInput('', true)).toBeUndefined();
+    expect(fromDateTimeInput('2026-11-23', true)).toBeUndefined();
   });
 
   it('names preset ranges and shows custom ones as typed', () => {

@@ -4,6 +4,7 @@
  * to the query text: adding a `field:"value"` filter, completing a field name.
  */
 import { isFieldName } from './events-query.ts';
+import { formatTimestamp } from './format.ts';
 
 export interface SearchState {
   q: string;
@@ -187,4 +188,16 @@ export function suggestFields(names: Iterable<string>, prefix: string, max = 8):
 export function applyCompletion(query: string, cursor: number, c: Completion, name: string): { query: string; cursor: number } {
   const insert = c.inFilter ? `${name}:` : name;
   return { query: query.slice(0, c.start) + insert + query.slice(cursor), cursor: c.start + insert.length };
+}
+
+/** `ms` as the value of an `<input type="datetime-local">` ("2026-11-23T14:05:09") in UTC or the browser's zone. */
+export function toDateTimeInput(ms: number, utc: boolean): string {
+  return formatTimestamp(ms, utc, false).replace(' ', 'T');
+}
+
+/** The ms of a `datetime-local` value read in UTC or the browser's zone; undefined when empty or invalid. */
+export function fromDateTimeInput(value: string, utc: boolean): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(value)) return undefined;
+  const ms = utc ? Date.parse(`${value}Z`) : new Date(value).getTime();
+  return Number.isFinite(ms) ? ms : undefined;
 }

@@ -1,17 +1,44 @@
-/** One event expanded: every field as key/value, the original text, and the parse error if any. */
+/** One event expanded: every field as name and value (filter for / filter out / copy), the original text, the parse error. */
+import { useState } from 'react';
 import type { VigilEvent } from '../api/types.ts';
-import { IconFilter, IconWarning } from '../components/icons.tsx';
+import { CopyButton } from '../components/copy-button.tsx';
+import { IconMinus, IconPlus, IconWarning } from '../components/icons.tsx';
 import { Timestamp } from '../components/time.tsx';
+import { canFilterOn } from '../lib/search-query.ts';
 import { truncate, valueText, visibleText } from '../lib/safe-text.ts';
 
-const MAX_VALUE_CHARS = 20_000;
-const MAX_ORIGINAL_CHARS = 100_000;
+/** Characters of a value or of the original shown before "Show all". */
+const SHORT_VALUE_CHARS = 1_000;
+const SHORT_ORIGINAL_CHARS = 5_000;
+/** Even "Show all" stops here: beyond it the page would stop responding. */
+const MAX_CHARS = 200_000;
 
 /**
- * The details panel. Every value is attacker-controlled text: rendered by React as text, with control
- * and bidi characters made visible, and cut at a size that keeps the page responsive.
+ * Attacker-controlled text, shown as text with control and bidi characters made visible, cut at
+ * `short` characters with a button to show the rest.
  */
-export function EventDetails({ event, onFilter }: { event: VigilEvent; onFilter(field: string, value: string): void }) {
+export function LongText({ text, short, keepNewlines = false }: { text: string; short: number; keepNewlines?: boolean }) {
+  const [all, setAll] = useState(false);
+  if (text.length <= short) return <>{visibleText(text, keepNewlines)}</>;
+  return (
+    <>
+      {visibleText(truncate(text, all ? MAX_CHARS : short), keepNewlines)}
+      <button type="button" className="link-button long-text-toggle" onClick={(e) => { e.stopPropagation(); setAll(!all); }}>
+        {all ? 'Show less' : `Show all ${text.length.toLocaleString('en-US')} characters`}
+      </button>
+    </>
+  );
+}
+
+/**
+ * The details panel. `onFilter` adds `field:"value"` to the query (`exclude`: `NOT field:"value"`);
+ * values that cannot be a filter (objects, lists, huge texts, odd field names) only offer copying.
+ */
+export function EventDetails({ event, onFilter, excludable = true }: {
+  event: VigilEvent; onFilter(field: string, value: string, exclude: boolean): void;
+  /** False where filters can only include (the Events page's equality filters). */
+  excludable?: boolean;
+}) {
   const names = Object.keys(event.fields).sort((a, b) => a.localeCompare(b));
   return (
     <div className="event-details">
@@ -37,19 +64,30 @@ export function EventDetails({ event, onFilter }: { event: VigilEvent; onFilter(
               <table className="kv-table">
                 <tbody>
                   {names.map((name) => {
-                    const raw = valueText(event.fields[name]);
-                    const filterable = typeof event.fields[name] !== 'object' || event.fields[name] === null;
+                    const value = event.fields[name];
+                    const raw = valueText(value);
+                    const filterable = (typeof value !== 'object' || value === null) && canFilterOn(name, raw);
                     return (
-                      <tr key={name}>
+                      <tr key={name} data-field={name}>
                         <th scope="row" className="mono">{visibleText(name)}</th>
-                        <td className="mono kv-value">{visibleText(truncate(raw, MAX_VALUE_CHARS), true)}</td>
+                        <td className="mono kv-value">
+                          {filterable
+                            ? <button type="button" className="value-button" title={excludable ? 'Filter on this value (Alt+click: exclude it)' : 'Filter on this value'}
+                                onClick={(e) => onFilter(name, raw, excludable && e.altKey)}>{visibleText(raw, true)}</button>
+                            : <LongText text={raw} short={SHORT_VALUE_CHARS} keepNewlines />}
+                        </td>
                         <td className="kv-action">
-                          {filterable && raw !== '' && raw.length <= 4096 && (
-                            <button type="button" className="icon-button" title={`Filter on ${name} = this value`}
-                              aria-label={`Filter on ${name}`} onClick={() => onFilter(name, raw)}>
-                              <IconFilter size={13} />
-                            </button>
+                          {filterable && (
+                            <>
+                              <button type="button" className="icon-button" title={`Filter on this ${name}`} aria-label={`Filter on ${name}`}
+                                onClick={() => onFilter(name, raw, false)}><IconPlus size={13} /></button>
+                              {excludable && (
+                                <button type="button" className="icon-button" title={`Filter out this ${name}`} aria-label={`Filter out ${name}`}
+                                  onClick={() => onFilter(name, raw, true)}><IconMinus size={13} /></button>
+                              )}
+                            </>
                           )}
+                          <CopyButton text={raw} label={`Copy ${name}`} iconOnly className="icon-button" />
                         </td>
                       </tr>
                     );
@@ -59,8 +97,11 @@ export function EventDetails({ event, onFilter }: { event: VigilEvent; onFilter(
             )}
         </div>
         <div>
-          <h3 className="subheading">Original <span className="muted">({event.original.length.toLocaleString('en-US')} characters)</span></h3>
-          <pre className="code original" data-testid="event-original">{visibleText(truncate(event.original, MAX_ORIGINAL_CHARS), true)}</pre>
+          <h3 className="subheading">
+            Original <span className="muted">({event.original.length.toLocaleString('en-US')} characters)</span>
+            <CopyButton text={event.original} label="Copy original" iconOnly className="icon-button" />
+          </h3>
+          <pre className="code original" data-testid="event-original"><LongText text={event.original} short={SHORT_ORIGINAL_CHARS} keepNewlines /></pre>
         </div>
       </div>
     </div>

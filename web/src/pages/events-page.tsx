@@ -178,7 +178,7 @@ export function EventsPage({ search: urlSearch }: { search: string }) {
                           </tr>
                           {expanded && (
                             <tr className="row-details"><td colSpan={5}>
-                              <EventDetails event={e} onFilter={(f, v) => setSearch({ ...search, filters: addFilter(search.filters, { field: f, value: v }) })} />
+                              <EventDetails event={e} excludable={false} onFilter={(f, v) => setSearch({ ...search, filters: addFilter(search.filters, { field: f, value: v }) })} />
                             </td></tr>
                           )}
                         </Fragment>
