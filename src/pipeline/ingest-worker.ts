@@ -7,9 +7,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { InputLimits } from '../core/limits.ts';
 import { openDuckDbEventStore } from '../store/duckdb/duckdb-event-store.ts';
-import type { EventStore } from '../store/event-store.ts';
+import type { EventStore, SearchBatch } from '../store/event-store.ts';
 import { InlineIngestBackend } from './ingest-backend.ts';
-import type { WorkerRequest, WorkerResponse } from './ingest-worker-protocol.ts';
+import { toWorkerError, type WorkerRequest, type WorkerResponse } from './ingest-worker-protocol.ts';
 
 const { storeDir, storeMemoryLimit, limits } = workerData as { storeDir: string; storeMemoryLimit?: string; limits: InputLimits };
 const port = parentPort!;
@@ -19,27 +19,67 @@ let store: EventStore;
 try {
   store = await openDuckDbEventStore({ dir: storeDir, memoryLimit: storeMemoryLimit });
 } catch (err) {
-  reply({ id: 0, ok: false, error: { name: (err as Error).name, message: (err as Error).message } });
+  reply({ id: 0, ok: false, error: toWorkerError(err) });
   process.exit(1);
 }
 // Orders the appends itself, so a batch is parsed as soon as it arrives, while the previous commits.
 const backend = new InlineIngestBackend(store, limits);
+
+/** An export the main thread pulls batch by batch; closed when not pulled for this long (its consumer is gone). */
+const EXPORT_IDLE_MS = 5 * 60_000;
+const exports = new Map<number, { batches: AsyncIterator<SearchBatch>; idle: NodeJS.Timeout }>();
+let nextStream = 1;
+
+function openExport(request: Parameters<EventStore['exportSearch']>[0]): number {
+  const stream = nextStream++;
+  const batches = store.exportSearch(request)[Symbol.asyncIterator]();
+  exports.set(stream, { batches, idle: setTimeout(() => void closeExport(stream), EXPORT_IDLE_MS) });
+  return stream;
+}
+
+async function nextBatch(stream: number): Promise<SearchBatch | null> {
+  const entry = exports.get(stream);
+  if (!entry) throw new Error(`no export stream ${stream} (it ended, or was idle too long)`);
+  entry.idle.refresh();
+  try {
+    const next = await entry.batches.next();
+    if (!next.done) return next.value;
+  } catch (err) {
+    exports.delete(stream);
+    clearTimeout(entry.idle);
+    throw err;
+  }
+  await closeExport(stream);
+  return null;
+}
+
+async function closeExport(stream: number): Promise<void> {
+  const entry = exports.get(stream);
+  if (!entry) return;
+  exports.delete(stream);
+  clearTimeout(entry.idle);
+  await entry.batches.return?.();
+}
 
 port.on('message', (request: WorkerRequest) => {
   const work = (): Promise<unknown> => {
     switch (request.op) {
       case 'ingest': return backend.ingest(request.batch);
       case 'query': return store.query(request.query);
+      case 'search': return store.search(request.request);
+      case 'exportOpen': return Promise.resolve(openExport(request.request));
+      case 'exportNext': return nextBatch(request.stream);
+      case 'exportClose': return closeExport(request.stream);
       case 'stats': return store.stats();
       case 'lastSeq': return store.lastSeq();
       case 'retention': return store.enforceRetention(request.policy, request.now);
-      case 'close': return backend.close().then(() => store.close());
+      case 'close': return Promise.all([...exports.keys()].map(closeExport)).then(() => backend.close()).then(() => store.close());
       default: return Promise.reject(new Error(`unknown request ${JSON.stringify((request as { op?: unknown }).op)}`));
     }
   };
   work().then(
     (value) => reply({ id: request.id, ok: true, result: value }),
-    (err: unknown) => reply({ id: request.id, ok: false, error: { name: (err as Error).name, message: (err as Error).message } }),
+    (err: unknown) => reply({ id: request.id, ok: false, error: toWorkerError(err) }),
   );
 });
 reply({ id: 0, ok: true, result: 'ready' });

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { InputLimits } from '../core/limits.ts';
-import type { EventQuery, EventStore, EventStoreStats, RetentionPolicy, StoredEvent } from '../store/event-store.ts';
+import type {
+  EventQuery, EventStore, EventStoreStats, RetentionPolicy, SearchBatch, SearchExportRequest, SearchRequest, SearchResult, StoredEvent,
+} from '../store/event-store.ts';
 import type { IngestBackend, IngestBatch, IngestResult } from './ingest-backend.ts';
-import type { WorkerRequest, WorkerResponse } from './ingest-worker-protocol.ts';
+import { fromWorkerError, type WorkerRequest, type WorkerResponse } from './ingest-worker-protocol.ts';
 
 /**
  * Store folders open in this process. DuckDB's file lock is per process, so two workers of one process
@@ -46,6 +48,8 @@ export class WorkerIngestBackend implements IngestBackend {
       append: () => Promise.reject(new Error('append goes through the ingest pipeline')),
       lastSeq: () => call<number>({ op: 'lastSeq' }),
       query: (query: EventQuery) => call<StoredEvent[]>({ op: 'query', query }),
+      search: (request: SearchRequest) => call<SearchResult>({ op: 'search', request }),
+      exportSearch: (request: SearchExportRequest) => this.exportSearch(request),
       stats: () => call<EventStoreStats>({ op: 'stats' }),
       enforceRetention: (policy: RetentionPolicy, now: number) => call<number>({ op: 'retention', policy, now }),
       close: () => this.close(),
@@ -79,6 +83,28 @@ export class WorkerIngestBackend implements IngestBackend {
     openDirs.delete(resolve(this.options.storeDir));
   }
 
+  /** Pulls an export from the worker one batch at a time; leaving the loop early closes it there. */
+  private async *exportSearch(request: SearchExportRequest): AsyncGenerator<SearchBatch> {
+    const stream = await this.call<number>({ op: 'exportOpen', request });
+    let ended = false;
+    try {
+      for (;;) {
+        const batch = await this.call<SearchBatch | null>({ op: 'exportNext', stream });
+        if (batch === null) {
+          ended = true;
+          return;
+        }
+        yield batch;
+      }
+    } catch (err) {
+      // The worker drops a stream that failed.
+      ended = true;
+      throw err;
+    } finally {
+      if (!ended) await this.call({ op: 'exportClose', stream }).catch(() => undefined);
+    }
+  }
+
   private call<T>(body: RequestBody): Promise<T> {
     if (this.closing) return Promise.reject(new Error('the event store is closed'));
     const id = this.nextId++;
@@ -100,14 +126,14 @@ export class WorkerIngestBackend implements IngestBackend {
           if (message.ok) {
             started = true;
             resolve();
-          } else reject(Object.assign(new Error(message.error.message), { name: message.error.name }));
+          } else reject(fromWorkerError(message.error));
           return;
         }
         const waiting = this.pending.get(message.id);
         if (!waiting) return;
         this.pending.delete(message.id);
         if (message.ok) waiting.resolve(message.result);
-        else waiting.reject(Object.assign(new Error(message.error.message), { name: message.error.name }));
+        else waiting.reject(fromWorkerError(message.error));
       });
       let failed = false;
       const fail = (err: Error) => {

@@ -1,5 +1,8 @@
 import type { NormalizedEvent } from '../core/event.ts';
+import type { FieldSummary } from '../search/field-stats.ts';
 import type { Query } from '../search/query-ast.ts';
+
+export type { FieldSummary } from '../search/field-stats.ts';
 
 /** A stored event as read back: the normalized event plus its store identity. */
 export interface StoredEvent extends NormalizedEvent {
@@ -51,14 +54,6 @@ export interface SearchHistogram {
   intervalMs: number;
   /** Every bucket of the range, empty ones with count 0; `t` is the bucket start (ms). */
   buckets: { t: number; count: number }[];
-}
-
-/** A field of the returned events: how many have it, how many distinct values, the 10 most common. */
-export interface FieldSummary {
-  name: string;
-  count: number;
-  distinct: number;
-  top: { value: string; count: number }[];
 }
 
 export interface SearchMeta {
@@ -134,6 +129,16 @@ export interface EventStore {
   /** Highest seq stored, 0 when empty. The journal replays everything above it after a restart. */
   lastSeq(): Promise<number>;
   query(query: EventQuery): Promise<StoredEvent[]>;
+  /**
+   * Runs a query-language search. Throws QuerySyntaxError (with a position) for what the compiler
+   * refuses, StoreQueryError with failure `timeout` when `timeoutMs` elapsed.
+   */
+  search(request: SearchRequest): Promise<SearchResult>;
+  /**
+   * Streams a search's result in batches of up to a few thousand rows, never holding it whole.
+   * Breaking out of the loop (or `return()` on the iterator) stops the query and frees its resources.
+   */
+  exportSearch(request: SearchExportRequest): AsyncIterable<SearchBatch>;
   stats(): Promise<EventStoreStats>;
   /** Applies the policy; returns how many events were removed. */
   enforceRetention(policy: RetentionPolicy, now: number): Promise<number>;

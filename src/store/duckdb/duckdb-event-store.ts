@@ -2,14 +2,17 @@ import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duc
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
-  EventQuery, EventStore, EventStoreCapabilities, EventStoreStats, RetentionPolicy, StoredEvent,
+  EventQuery, EventStore, EventStoreCapabilities, EventStoreStats, RetentionPolicy, SearchBatch, SearchExportRequest, SearchRequest,
+  SearchResult, StoredEvent,
 } from '../event-store.ts';
 import { resolveDuckDbOptions, type DuckDbEventStoreOptions, type ResolvedDuckDbOptions } from './duckdb-config.ts';
+import { DUCKDB_SEARCH_SETUP } from './duckdb-dialect.ts';
 import { compileEventQuery, type PartitionInfo } from './duckdb-query.ts';
 import { appendEventRow, decodeEventRow, validateBatch } from './duckdb-rows.ts';
 import {
   CREATE_META_SQL, SCHEMA_VERSION, STORAGE_VERSION, createPartitionSql, dayOf, dayStart, partitionTable, storageSupportsZstd,
 } from './duckdb-schema.ts';
+import { runSearch, streamSearch } from './duckdb-search.ts';
 import { SerialQueue } from './serial-queue.ts';
 import {
   StoreClosedError, StoreQueryError, StoreWriteError, classifyFailure, firstLine, isFatal,
@@ -21,6 +24,8 @@ const DB_FILE = 'events.duckdb';
 /** Catalog name the database file is attached under. */
 const DB_NAME = 'vigil_events';
 const MS_PER_DAY = 86_400_000;
+/** Exports running at once, each on a connection of its own; more are refused until one ends. */
+const MAX_CONCURRENT_EXPORTS = 4;
 
 interface Handles {
   instance: DuckDBInstance;
@@ -60,6 +65,8 @@ class DuckDbEventStore implements EventStore {
   private zstd = false;
   private readonly writes = new SerialQueue();
   private readonly reads = new SerialQueue();
+  /** Connections of running exports, closed with the store. */
+  private readonly exports = new Set<DuckDBConnection>();
 
   constructor(options: ResolvedDuckDbOptions) {
     this.options = options;
@@ -95,6 +102,7 @@ class DuckDbEventStore implements EventStore {
       );
       await writer.run(`USE ${DB_NAME}`);
       await reader.run(`USE ${DB_NAME}`);
+      for (const sql of DUCKDB_SEARCH_SETUP) await writer.run(sql);
       await this.migrate(writer);
       this.zstd = storageSupportsZstd(await this.storageVersion(writer));
       await this.loadCatalog(writer);
@@ -155,6 +163,14 @@ class DuckDbEventStore implements EventStore {
     const handles = this.handles;
     this.handles = undefined;
     if (!handles) return;
+    for (const conn of this.exports) {
+      try {
+        conn.closeSync();
+      } catch {
+        // Ends the export's stream; its consumer sees the failure.
+      }
+    }
+    this.exports.clear();
     for (const close of [() => handles.reader.closeSync(), () => handles.writer.closeSync(), () => handles.instance.closeSync()]) {
       try {
         close();
@@ -293,6 +309,44 @@ class DuckDbEventStore implements EventStore {
         }
       }
     });
+  }
+
+  async search(request: SearchRequest): Promise<SearchResult> {
+    if (this.closed) throw new StoreClosedError('event store');
+    if (this.broken !== undefined) await this.writes.run(() => this.ensureUsable());
+    return this.reads.run(async () => {
+      for (let attempt = 1; ; attempt++) {
+        const handles = this.handles;
+        if (!handles) throw new StoreQueryError('search failed: the database is not open', 'unavailable');
+        try {
+          return await runSearch(handles.reader, [...this.partitions.values()], request, this.options.maxQueryLimit);
+        } catch (err) {
+          // A partition dropped by retention meanwhile: the second attempt uses the updated catalog.
+          if (attempt < 2 && err instanceof StoreQueryError && /does not exist/i.test(err.message)) continue;
+          if (isFatal((err as Error).cause ?? err)) this.broken = err;
+          throw err;
+        }
+      }
+    });
+  }
+
+  async *exportSearch(request: SearchExportRequest): AsyncGenerator<SearchBatch> {
+    if (this.closed) throw new StoreClosedError('event store');
+    if (this.broken !== undefined) await this.writes.run(() => this.ensureUsable());
+    if (this.exports.size >= MAX_CONCURRENT_EXPORTS) {
+      throw new StoreQueryError(`${MAX_CONCURRENT_EXPORTS} exports are already running; try again when one has finished`, 'unavailable');
+    }
+    const handles = this.handles;
+    if (!handles) throw new StoreQueryError('export failed: the database is not open', 'unavailable');
+    // A connection of its own: a long export must not hold the read connection other searches wait for.
+    const conn = await handles.instance.connect();
+    this.exports.add(conn);
+    try {
+      await conn.run(`USE ${DB_NAME}`);
+      yield* streamSearch(conn, [...this.partitions.values()], request);
+    } finally {
+      if (this.exports.delete(conn)) conn.closeSync();
+    }
   }
 
   async stats(): Promise<EventStoreStats> {
