@@ -3,7 +3,7 @@ import type { Span } from './query-ast.ts';
 /**
  * A query the language refuses, with a message for people ("expected a value after `user.name:`")
  * and the offending part of the query as `[start, end)` offsets, for highlighting. The only error
- * the parser, the validator and the time-range parser throw for bad input.
+ * the parser and the validator throw for bad input (time ranges have their own TimeRangeError).
  *
  * @example
  * try { parseQuery('user.name:') } catch (e) { if (e instanceof QuerySyntaxError) show(e.message, e.position) }
