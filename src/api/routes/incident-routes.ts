@@ -18,6 +18,16 @@ const idParams = z.object({ id: z.string().uuid() });
 const NOT_VISIBLE = 'no incident with that id';
 
 /**
+ * What the audit log keeps of an incident. The audit log is read by people who are not members
+ * (audit:read), so a restricted incident's title and description stay out of it, as they stay out of
+ * every other answer to non-members. `alsoRestricted` covers a change that restricts or unrestricts it.
+ */
+function auditSnapshot(incident: Incident, alsoRestricted = false): Incident {
+  if (!incident.restricted && !alsoRestricted) return incident;
+  return { ...incident, title: '(restricted)', description: '(restricted)' };
+}
+
+/**
  * Incidents with need-to-know access: a restricted incident answers 404 to anyone who is not a
  * member (the same answer as for an id that does not exist, so its existence does not leak), admins
  * included. Members of a restricted incident manage its membership.
@@ -56,7 +66,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ state: StateStore }> = asyn
     const now = Date.now();
     const incident: Incident = { id: randomUUID(), ...request.body, status: 'open', createdBy: principalOf(request).user.id, createdAt: now, updatedAt: now };
     incidents.create(incident);
-    auditDetails(request, { action: 'incident.create', targetType: 'incident', targetId: incident.id, after: incident });
+    auditDetails(request, { action: 'incident.create', targetType: 'incident', targetId: incident.id, after: auditSnapshot(incident) });
     return reply.code(201).send({ incident });
   });
 
@@ -92,7 +102,11 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ state: StateStore }> = asyn
       throw new ApiError('CONFLICT', 'join the incident before restricting it, or you could no longer see it');
     }
     const incident = incidents.update(before.id, request.body, Date.now());
-    auditDetails(request, { action: 'incident.update', targetType: 'incident', targetId: incident.id, before, after: incident });
+    const restricted = before.restricted || incident.restricted;
+    auditDetails(request, {
+      action: 'incident.update', targetType: 'incident', targetId: incident.id,
+      before: auditSnapshot(before, restricted), after: auditSnapshot(incident, restricted),
+    });
     return { incident };
   });
 
