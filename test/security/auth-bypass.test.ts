@@ -295,6 +295,47 @@ describe('privilege escalation: users:write and roles:write never grant more tha
   });
 });
 
+describe('need-to-know: restricted incidents', () => {
+  const SECRET = 'SECRET-merger-codename';
+  let member: ApiSession;
+  let outsider: ApiSession;
+  let incidentId: string;
+
+  beforeAll(async () => {
+    member = await v.admin.createUserSession('incident-member', 'responder');
+    outsider = await v.admin.createUserSession('incident-outsider', 'responder');
+    const created = await member.json<{ incident: { id: string } }>('POST', '/api/v1/incidents', { title: `${SECRET} title`, description: `${SECRET} description`, restricted: true });
+    incidentId = created.incident.id;
+    await member.json('PATCH', `/api/v1/incidents/${incidentId}`, { description: `${SECRET} new description`, severity: 'high' });
+  });
+
+  it('answers every incident route like an unknown id to non-members, admins included', async () => {
+    const routes = protectedRoutes(v).filter((r) => r.url.startsWith('/api/v1/incidents/:id'));
+    expect(routes.length).toBeGreaterThanOrEqual(3);
+    const memberId = v.vigil.core.state.findUserByName('incident-member')!.id;
+    const outsiderId = v.vigil.core.state.findUserByName('incident-outsider')!.id;
+    for (const session of [outsider, v.admin]) {
+      for (const route of routes) {
+        const path = route.url.replace(':id', incidentId).replace(':userId', route.method === 'PUT' ? outsiderId : memberId);
+        const response = await session.request(route.method, path, STATE_CHANGING.has(route.method) && route.method !== 'DELETE' && route.method !== 'PUT' ? { title: 'taken over' } : undefined);
+        expect(response.status, `${route.method} ${route.url}`).toBe(404);
+      }
+      expect(await (await session.request('GET', '/api/v1/incidents')).text()).not.toContain(SECRET);
+    }
+    expect((await member.json<{ members: unknown[] }>('GET', `/api/v1/incidents/${incidentId}`)).members).toHaveLength(1);
+  });
+
+  it('keeps a restricted incident\'s title and description out of the audit log', async () => {
+    const audit = await v.admin.request('GET', '/api/v1/audit?action=incident&limit=100');
+    expect(audit.status).toBe(200);
+    const text = await audit.text();
+    expect(text, 'the incident\'s entries are there').toContain(incidentId);
+    expect(text).not.toContain(SECRET);
+    const exported = await v.admin.request('GET', '/api/v1/audit/export?format=ndjson');
+    expect(await exported.text()).not.toContain(SECRET);
+  });
+});
+
 describe('auth bypass: login throttle (runs last: it throttles 127.0.0.1)', () => {
   it('counts failures per connecting address: X-Forwarded-For and friends do not reset it', async () => {
     const statuses: number[] = [];
