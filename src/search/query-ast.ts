@@ -95,7 +95,10 @@ export type PatternPart =
  * inside quotes are literal characters.
  */
 export interface MatchValue {
-  /** The value as literal text: with no wildcards, exactly what to compare with. */
+  /**
+   * The value as literal text: with no wildcards, exactly what to compare with. With wildcards, the
+   * parts written out with `*` and `?` (for display only: it does not tell a literal `*` from a wildcard).
+   */
   text: string;
   /** True when {@link parts} contains a wildcard token. */
   hasWildcards: boolean;

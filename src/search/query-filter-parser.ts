@@ -16,6 +16,7 @@ import {
   isValidFieldName,
   type FieldRef,
   type FilterExpr,
+  type MatchValue,
   type RangeOperator,
   type Span,
 } from './query-ast.ts';
@@ -33,6 +34,9 @@ function operatorOf(token: Token | undefined): Operator | undefined {
   const word = unitsText(token.units).toLowerCase();
   return word === 'and' || word === 'or' || word === 'not' ? word : undefined;
 }
+
+/** `*` (or `**`...): matches anything, so it means "every event" or "the field exists". */
+const onlyAnyChars = (value: MatchValue): boolean => value.parts.length === 1 && value.parts[0]!.kind === 'anyChars';
 
 const isUnescaped = (unit: Unit | undefined, ch: string): boolean => unit !== undefined && !unit.escaped && unit.ch === ch;
 const joined = (first: Span, last: Span): Span => ({ start: first.start, end: last.end });
@@ -139,12 +143,12 @@ function parseTerm(c: TokenCursor, token: TermToken, scope: FieldRef | undefined
   const colon = units.findIndex((u) => isUnescaped(u, ':'));
   if (colon < 0) {
     c.countTerm(span);
-    if (units.length === 1 && isUnescaped(units[0], '*')) return { kind: 'all', span };
-    return { kind: 'text', value: matchValue(units, span, false, true), span };
+    const value = matchValue(units, span, false, true);
+    return onlyAnyChars(value) ? { kind: 'all', span } : { kind: 'text', value, span };
   }
   const fieldSpan = unitsSpan(units, 0, colon, span);
   const name = unitsText(units.slice(0, colon));
-  if (colon === 0) throw new QuerySyntaxError('expected a field name before `:`', { start: span.start, end: span.start + 1 });
+  if (colon === 0) throw new QuerySyntaxError('expected a field name before `:` (write field:value, with no space before the colon)', { start: span.start, end: span.start + 1 });
   if (!isValidFieldName(name)) {
     throw new QuerySyntaxError(
       `${quoteForMessage(name)} is not a field name (letters, digits, \`_\`, \`@\`, \`.\`, \`-\`); to search for text with a colon, quote it or write \`\\:\``,
@@ -172,7 +176,6 @@ function parseTerm(c: TokenCursor, token: TermToken, scope: FieldRef | undefined
 function parseValue(c: TokenCursor, field: FieldRef, units: readonly Unit[], valueSpan: Span, start: number): FilterExpr {
   c.countTerm(valueSpan);
   const span = { start, end: valueSpan.end };
-  if (units.length === 1 && isUnescaped(units[0], '*')) return { kind: 'exists', field, span };
   if (isUnescaped(units[0], '<') || isUnescaped(units[0], '>')) {
     const length = isUnescaped(units[1], '=') ? 2 : 1;
     const op = unitsText(units.slice(0, length)) as RangeOperator;
@@ -193,5 +196,6 @@ function parseValue(c: TokenCursor, field: FieldRef, units: readonly Unit[], val
   }
   const text = unitsText(units);
   if (units.every((u) => !u.escaped) && looksLikeCidr(text)) return cidrFilter(field, text, valueSpan, span);
-  return { kind: 'match', field, value: matchValue(units, valueSpan, false, true), span };
+  const value = matchValue(units, valueSpan, false, true);
+  return onlyAnyChars(value) ? { kind: 'exists', field, span } : { kind: 'match', field, value, span };
 }

@@ -5,7 +5,7 @@
  * Canonical form: operators in capitals (`AND` implicit as a space, `OR`, `NOT`), `field:value` with
  * no spaces, `count()` with parentheses, numbers in plain decimal, one space around `|`.
  *
- * @example printQuery(parseQuery('user.name : adm*   or  not x | stats count by host.name'))
+ * @example printQuery(parseQuery('user.name: adm*   or  not x | stats count by host.name'))
  * // 'user.name:adm* OR NOT x | stats count() by host.name'
  */
 import type {

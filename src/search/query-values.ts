@@ -20,11 +20,9 @@ export function unitsSpan(units: readonly Unit[], from: number, to: number, toke
  */
 export function matchValue(units: readonly Unit[], span: Span, quoted: boolean, wildcards: boolean): MatchValue {
   const parts: PatternPart[] = [];
-  let text = '';
   let literal = '';
   let hasWildcards = false;
   for (const unit of units) {
-    text += unit.ch;
     const wildcard = wildcards && !unit.escaped && (unit.ch === '*' || unit.ch === '?');
     if (!wildcard) {
       literal += unit.ch;
@@ -38,6 +36,7 @@ export function matchValue(units: readonly Unit[], span: Span, quoted: boolean, 
     parts.push(unit.ch === '*' ? { kind: 'anyChars' } : { kind: 'oneChar' });
   }
   if (literal || parts.length === 0) parts.push({ kind: 'literal', text: literal });
+  const text = parts.map((p) => (p.kind === 'literal' ? p.text : p.kind === 'anyChars' ? '*' : '?')).join('');
   return { text, hasWildcards, parts, quoted, span };
 }
 
@@ -62,6 +61,8 @@ export function looksLikeCidr(text: string): boolean {
   if (slash <= 0 || slash === text.length - 1 || text.length - slash - 1 > 3) return false;
   for (let i = slash + 1; i < text.length; i++) if (!isDigit(text[i]!)) return false;
   const address = text.slice(0, slash);
+  // 45 characters is the longest address text (IPv6 with an embedded IPv4); longer is not an address.
+  if (address.length > 45) return false;
   let dots = 0;
   let colons = 0;
   for (const ch of address) {
