@@ -13,7 +13,7 @@ import { ALL_PERMISSIONS, isPermission } from '../../src/auth/permissions.ts';
 import { generateSecret, sha256Hex } from '../../src/auth/secrets.ts';
 import { ApiSession } from '../helpers/api-session.ts';
 import {
-  apiRoutes, concretePath, createApiToken, protectedRoutes, rawGet, startSecurityVigil, STATE_CHANGING, type RawResponse, type SecurityVigil,
+  ADMIN_PASSWORD, apiRoutes, concretePath, createApiToken, protectedRoutes, rawGet, startSecurityVigil, STATE_CHANGING, type RawResponse, type SecurityVigil,
 } from './security-harness.ts';
 
 let v: SecurityVigil;
@@ -333,6 +333,23 @@ describe('need-to-know: restricted incidents', () => {
     expect(text).not.toContain(SECRET);
     const exported = await v.admin.request('GET', '/api/v1/audit/export?format=ndjson');
     expect(await exported.text()).not.toContain(SECRET);
+  });
+});
+
+describe('account enumeration', () => {
+  it('answers an unknown user, a wrong password and a disabled user alike', async () => {
+    const attempt = async (username: string) => {
+      const response = await fetch(`${v.url}/api/v1/auth/login`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'a wrong password, surely' }),
+      });
+      return `${response.status} ${await response.text()}`;
+    };
+    const unknown = await attempt('no-such-user-anywhere');
+    expect(unknown).toMatch(/^401 /);
+    expect(await attempt('viewer-1'), 'wrong password').toBe(unknown);
+    expect(await attempt('disabled-1'), 'disabled user').toBe(unknown);
+    // A success clears the address's failures for the throttle test below.
+    await ApiSession.signIn(v.url, ADMIN_PASSWORD);
   });
 });
 

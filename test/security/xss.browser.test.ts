@@ -218,6 +218,12 @@ describe.skipIf(!existsSync(CHROMIUM))('XSS: every rendered field in Chromium (n
     for (const loose of ["'unsafe-inline'", "'unsafe-eval'", '*', 'data:', 'http:', 'https:']) expect(scripts).not.toContain(loose);
     expect(directives.get('object-src')).toEqual(["'none'"]);
     expect(directives.get('base-uri')).toEqual(["'none'"]);
+    // Clickjacking: the console cannot be framed, on any page.
+    for (const path of ['/', '/sources', '/users/00000000-0000-4000-8000-000000000000']) {
+      const page = await fetch(`${v.url}${path}`);
+      expect(page.headers.get('content-security-policy'), path).toContain("frame-ancestors 'none'");
+      expect(page.headers.get('x-frame-options'), path).toBe('DENY');
+    }
 
     await page.goto(`${v.url}/`);
     await page.locator('main').waitFor();
