@@ -207,7 +207,7 @@ describe.skipIf(!existsSync(CHROMIUM))('XSS: every rendered field in Chromium (n
     // The override character itself is never rendered: only its visible escape.
     expect(all).not.toContain(RTL);
     expect(pageErrors).toEqual([]);
-  });
+  }, 180_000);
 
   it('sends a CSP that forbids inline script, and the browser enforces it', async () => {
     const response = await fetch(`${v.url}/`);
