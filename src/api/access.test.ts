@@ -34,6 +34,7 @@ const EXPECTED: Record<string, RouteAccess> = {
   'POST /api/v1/sources': 'sources:write',
   'DELETE /api/v1/sources/:id': 'sources:write',
   'GET /api/v1/events': 'events:read',
+  'POST /api/v1/search': 'events:read',
   'GET /api/v1/users': 'users:read',
   'POST /api/v1/users': 'users:write',
   'GET /api/v1/users/:id': 'users:read',

@@ -16,6 +16,8 @@ export const API_ERRORS = {
   PAYLOAD_TOO_LARGE: { status: 413, text: 'The request body is too large.' },
   URI_TOO_LONG: { status: 414, text: 'The URL is too long.' },
   THROTTLED: { status: 429, text: 'Too many attempts; wait before trying again.' },
+  QUERY_SYNTAX: { status: 400, text: 'The search query is not valid; `position` tells where.' },
+  QUERY_TIMEOUT: { status: 504, text: 'The search took longer than its time limit and was stopped.' },
   INTERNAL: { status: 500, text: 'Something went wrong on the server; the log has details.' },
   UNAVAILABLE: { status: 503, text: 'The service is temporarily unavailable.' },
 } as const;
@@ -27,13 +29,16 @@ export class ApiError extends Error {
   override name = 'ApiError';
   readonly code: ApiErrorCode;
   readonly headers: Record<string, string>;
-  constructor(code: ApiErrorCode, message?: string, headers: Record<string, string> = {}) {
+  /** Extra members of the error body, e.g. `position` of a QUERY_SYNTAX error. */
+  readonly details: Record<string, unknown>;
+  constructor(code: ApiErrorCode, message?: string, headers: Record<string, string> = {}, details: Record<string, unknown> = {}) {
     super(message ?? API_ERRORS[code].text);
     this.code = code;
     this.headers = headers;
+    this.details = details;
   }
 }
 
-export function errorBody(code: ApiErrorCode, message: string) {
-  return { error: { code, message } };
+export function errorBody(code: ApiErrorCode, message: string, details: Record<string, unknown> = {}) {
+  return { error: { ...details, code, message } };
 }

@@ -28,6 +28,7 @@ import { auditRoutes } from './routes/audit-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { ssoRoutes } from './routes/sso-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
+import { searchRoutes, type SearchLimits } from './routes/search-routes.ts';
 import { incidentRoutes } from './routes/incident-routes.ts';
 import { mfaRoutes } from './routes/mfa-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
@@ -49,6 +50,8 @@ export interface ApiDeps {
   rateLimits: RateLimitsConfig;
   requestLimits: RequestLimitsConfig;
   sessionMaxMs: number;
+  /** Time and row limits of searches (`search.*`). */
+  search: SearchLimits;
   /** Single sign-on with OpenID Connect (configured providers; none is fine). */
   sso: SsoService;
   version: string;
@@ -96,7 +99,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof ApiError) {
       for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
-      return reply.code(API_ERRORS[error.code].status).send(errorBody(error.code, error.message));
+      return reply.code(API_ERRORS[error.code].status).send(errorBody(error.code, error.message, error.details));
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'request';
@@ -139,6 +142,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     await api.register(ssoRoutes, { sso: deps.sso, sessionMaxMs: deps.sessionMaxMs, secureCookies });
     await api.register(sourceRoutes, { auth: deps.auth, state: deps.state, stats: deps.stats });
     await api.register(eventRoutes, { events: deps.events });
+    await api.register(searchRoutes, { events: deps.events, limits: deps.search });
     await api.register(auditRoutes, { audit: deps.state.audit });
     await api.register(userRoutes, { auth: deps.auth, state: deps.state });
     await api.register(incidentRoutes, { state: deps.state });

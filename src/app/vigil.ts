@@ -82,6 +82,7 @@ export async function startVigil(options: StartOptions): Promise<RunningVigil> {
     log, auth, state, events, pipeline, stats, metrics, limits, sso: new SsoService({ config: config.auth.oidc, state, auth, log }),
     tls, rateLimits: config.server.rateLimits, requestLimits: config.server.limits,
     maxBodyBytes: config.server.maxBodyBytes, sessionMaxMs: config.server.sessionMaxHours * 3_600_000, version: VERSION, startedAt,
+    search: { timeoutMs: config.search.timeoutSeconds * 1000, maxRows: config.search.maxRows },
     webRoot: options.webRoot,
   });
   let syslog: SyslogListener | undefined;

@@ -71,6 +71,12 @@ export const configSchema = z.object({
     memoryLimit: z.string().regex(/^\d{1,6}(?:\.\d{1,3})?\s?(?:B|KB|KiB|MB|MiB|GB|GiB|TB|TiB)$/, 'a size such as "512MB" or "2GB"').default('512MB')
       .describe('Memory the embedded event store (DuckDB) may use for its buffers; more helps large searches, less keeps the process small.'),
   }).strict().prefault({}).describe('Event retention in the embedded store.'),
+  search: z.object({
+    timeoutSeconds: z.number().positive().max(3600).default(30)
+      .describe('Longest a search may run (fractions allowed); it is then stopped and answers QUERY_TIMEOUT. Bounds what one runaway query costs.'),
+    maxRows: z.number().int().min(1).max(100_000).default(10_000)
+      .describe('Most table rows (stats, timechart, top, rare) one search returns; the answer says when rows were cut.'),
+  }).strict().prefault({}).describe('Searches with the query language (docs/query-language.md).'),
   secrets: z.object({
     masterKeyFile: z.string().min(1).optional()
       .describe('File holding the master key that encrypts secrets at rest (sealed settings, TOTP seeds); default `<dataDir>/master.key`, created on first start. Back it up apart from the data folder: without it sealed secrets cannot be read.'),

@@ -24,26 +24,28 @@ export const DUCKDB_SEARCH_SETUP: readonly string[] = [
      CASE WHEN regexp_full_match(s, '${IPV4_PATTERN}')
        THEN list_reduce(list_transform(string_split(s, '.'), x -> x::BIGINT), (acc, x) -> acc * 256 + x) END`,
   `CREATE OR REPLACE MACRO ${MACROS}.vigil_ipv6_groups(h) AS CASE WHEN h = '' THEN []::VARCHAR[] ELSE string_split(h, ':') END`,
+  // Each macro binds its argument once through a one-element list_transform: a macro argument used
+  // several times is otherwise copied into the expression at every use, and nested macros multiply
+  // those copies until planning alone takes seconds.
   // Eight groups of 1-4 hex digits → 32 hex digits; anything else → NULL.
-  `CREATE OR REPLACE MACRO ${MACROS}.vigil_ipv6_hex(groups) AS
-     CASE WHEN len(groups) = 8 AND list_bool_and(list_transform(groups, g -> regexp_full_match(g, '[0-9a-f]{1,4}')))
-       THEN array_to_string(list_transform(groups, g -> lpad(g, 4, '0')), '') END`,
-  `CREATE OR REPLACE MACRO ${MACROS}.vigil_ipv6_expand(t) AS
+  `CREATE OR REPLACE MACRO ${MACROS}.vigil_ipv6_hex(groups) AS list_transform([groups], g8 ->
+     CASE WHEN len(g8) = 8 AND list_bool_and(list_transform(g8, g -> regexp_full_match(g, '[0-9a-f]{1,4}')))
+       THEN array_to_string(list_transform(g8, g -> lpad(g, 4, '0')), '') END)[1]`,
+  `CREATE OR REPLACE MACRO ${MACROS}.vigil_ipv6_expand(text) AS list_transform([text], t ->
      CASE
        WHEN NOT regexp_full_match(t, '[0-9a-f:]{2,39}') THEN NULL
        WHEN t LIKE '%::%::%' THEN NULL
-       WHEN t LIKE '%::%' THEN ${MACROS}.vigil_ipv6_hex(
-         ${MACROS}.vigil_ipv6_groups(split_part(t, '::', 1))
-         || list_transform(range(greatest(0, 8 - len(${MACROS}.vigil_ipv6_groups(split_part(t, '::', 1))) - len(${MACROS}.vigil_ipv6_groups(split_part(t, '::', 2))))), i -> '0')
-         || ${MACROS}.vigil_ipv6_groups(split_part(t, '::', 2)))
+       WHEN t LIKE '%::%' THEN list_transform(
+         [[${MACROS}.vigil_ipv6_groups(split_part(t, '::', 1)), ${MACROS}.vigil_ipv6_groups(split_part(t, '::', 2))]],
+         ht -> ${MACROS}.vigil_ipv6_hex(ht[1] || list_transform(range(greatest(0, 8 - len(ht[1]) - len(ht[2]))), i -> '0') || ht[2]))[1]
        ELSE ${MACROS}.vigil_ipv6_hex(string_split(t, ':'))
-     END`,
+     END)[1]`,
   // An embedded IPv4 tail (::ffff:10.0.0.1) becomes two hex groups first.
-  `CREATE OR REPLACE MACRO ${MACROS}.vigil_ipv6(s) AS ${MACROS}.vigil_ipv6_expand(
-     CASE WHEN s LIKE '%:%.%'
-       THEN regexp_replace(lower(s), '[^:]*$', '') || printf('%x:%x',
-         ${MACROS}.vigil_ipv4(regexp_extract(s, '[^:]*$')) // 65536, ${MACROS}.vigil_ipv4(regexp_extract(s, '[^:]*$')) % 65536)
-       ELSE lower(s) END)`,
+  `CREATE OR REPLACE MACRO ${MACROS}.vigil_ipv6(s) AS list_transform([lower(s)], t -> ${MACROS}.vigil_ipv6_expand(
+     CASE WHEN t LIKE '%:%.%'
+       THEN list_transform([${MACROS}.vigil_ipv4(regexp_extract(t, '[^:]*$'))],
+         n -> regexp_replace(t, '[^:]*$', '') || printf('%x:%x', n // 65536, n % 65536))[1]
+       ELSE t END))[1]`,
 ];
 
 /**
