@@ -24,6 +24,9 @@ function expectNoInjectedHeader(response: Response, what: string): void {
   expect(response.status, what).toBeLessThan(500);
   expect(response.headers.get('x-injected'), what).toBeNull();
   for (const [name, value] of response.headers) expect(/[\r\n]/.test(value), `${what}: header ${name}`).toBe(false);
+  // Downloads are named by the server, from a fixed pattern: nothing from the request reaches the name.
+  const disposition = response.headers.get('content-disposition');
+  if (disposition !== null) expect(disposition, what).toMatch(/^attachment; filename="[A-Za-z0-9._-]+"$/);
 }
 
 describe('header injection', () => {
