@@ -1,6 +1,6 @@
 /** The search API: run a query, export its results, and saved searches. Needs `events:read`. */
 import { request } from './client.ts';
-import { decodeSavedSearch, decodeSavedSearches, decodeSearchResult, type SavedSearch, type SearchResult } from './search-types.ts';
+import { decodeSavedSearchAnswer, decodeSavedSearches, decodeSearchResult, type SavedSearch, type SearchResult } from './search-types.ts';
 
 export interface SearchRequest {
   query: string;
@@ -39,16 +39,14 @@ export async function listSavedSearches(signal?: AbortSignal): Promise<SavedSear
   return decodeSavedSearches(await request('GET', '/saved-searches', { signal }));
 }
 
-/** Saves a search; a name the user already uses is refused with code `CONFLICT`. */
+/** Saves a search; a name the user already uses is refused with code `CONFLICT`. The server checks the query first. */
 export async function createSavedSearch(input: SavedSearchInput): Promise<SavedSearch> {
-  const body = await request('POST', '/saved-searches', { body: input });
-  return decodeSavedSearch((body as { savedSearch?: unknown }).savedSearch ?? body);
+  return decodeSavedSearchAnswer(await request('POST', '/saved-searches', { body: input }));
 }
 
 /** Changes a saved search (only its owner or a user administrator may). */
 export async function updateSavedSearch(id: string, changes: Partial<SavedSearchInput>): Promise<SavedSearch> {
-  const body = await request('PUT', `/saved-searches/${encodeURIComponent(id)}`, { body: changes });
-  return decodeSavedSearch((body as { savedSearch?: unknown }).savedSearch ?? body);
+  return decodeSavedSearchAnswer(await request('PUT', `/saved-searches/${encodeURIComponent(id)}`, { body: changes }));
 }
 
 /** Deletes a saved search. */

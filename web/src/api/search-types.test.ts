@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './errors.ts';
-import { decodeSavedSearches, decodeSearchResult, syntaxErrorSpan } from './search-types.ts';
+import { decodeSavedSearchAnswer, decodeSavedSearches, decodeSearchResult, syntaxErrorSpan } from './search-types.ts';
 
 const meta = { from: 1000, to: 2000, tookMs: 12, truncated: false, partitions: 1 };
 const event = { seq: 7, timestamp: 1500, receivedAt: 1501, source: 's', sourceType: 'json', fields: { 'host.name': 'web-1' }, original: '{}' };
@@ -45,8 +45,11 @@ describe('search API decoders', () => {
   });
 
   it('decode saved searches', () => {
-    const [s] = decodeSavedSearches({ savedSearches: [{ id: 'a', name: 'n', query: 'q', from: '-7d', shared: true, ownerId: 'u', createdAt: 1, updatedAt: 2 }] });
-    expect(s).toEqual({ id: 'a', name: 'n', query: 'q', from: '-7d', to: undefined, shared: true, ownerId: 'u', ownerName: undefined, updatedAt: 2 });
+    const saved = { id: 'a', name: 'n', query: 'q', from: '-7d', shared: true, ownerId: 'u', ownerName: 'ann', editable: false, createdAt: 1, updatedAt: 2 };
+    const [s] = decodeSavedSearches({ savedSearches: [saved] });
+    expect(s).toEqual({ id: 'a', name: 'n', query: 'q', from: '-7d', to: undefined, shared: true, ownerId: 'u', ownerName: 'ann', editable: false, updatedAt: 2 });
+    expect(decodeSavedSearchAnswer({ savedSearch: { ...saved, editable: true } }).editable).toBe(true);
     expect(() => decodeSavedSearches({ savedSearches: [{ id: 'a' }] })).toThrow(/savedSearches\[0\]\.name/);
+    expect(() => decodeSavedSearchAnswer({ id: 'a' })).toThrow(/savedSearch should be an object/);
   });
 });

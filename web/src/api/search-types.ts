@@ -62,7 +62,9 @@ export interface SavedSearch {
   ownerId: string;
   /** Name of the owner, when the server tells it (shared searches of others). */
   ownerName: string | undefined;
-  updatedAt: number | undefined;
+  /** The signed-in user may rename or delete it (its owner, or a user administrator). */
+  editable: boolean;
+  updatedAt: number;
 }
 
 function decodeHistogram(v: unknown): SearchHistogram | undefined {
@@ -143,8 +145,12 @@ export function syntaxErrorSpan(err: unknown, queryLength: number): QuerySpan | 
   return { start: s, end: e };
 }
 
-/** Decodes one saved search. */
-export function decodeSavedSearch(v: unknown, what = 'savedSearch'): SavedSearch {
+/** Decodes `{ savedSearch }` (create, update). */
+export function decodeSavedSearchAnswer(body: unknown): SavedSearch {
+  return decodeSavedSearch(obj(body, 'the answer').savedSearch, 'savedSearch');
+}
+
+function decodeSavedSearch(v: unknown, what: string): SavedSearch {
   const o = obj(v, what);
   return {
     id: str(o.id, `${what}.id`),
@@ -155,7 +161,8 @@ export function decodeSavedSearch(v: unknown, what = 'savedSearch'): SavedSearch
     shared: bool(o.shared, `${what}.shared`),
     ownerId: str(o.ownerId, `${what}.ownerId`),
     ownerName: optStr(o.ownerName, `${what}.ownerName`),
-    updatedAt: optNum(o.updatedAt, `${what}.updatedAt`),
+    editable: bool(o.editable, `${what}.editable`),
+    updatedAt: num(o.updatedAt, `${what}.updatedAt`),
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addFilterTerm, applyCompletion, completionAt, fromDateTimeInput, pipelineStart, quoteValue, rangeLabel, resolveTime, stateFromUrl, stateToUrl,
-  suggestFields, toDateTimeInput,
+  addFilterTerm, applyCompletion, checkQuery, completionAt, fromDateTimeInput, pipelineStart, quoteValue, rangeLabel, resolveTime, stateFromUrl, stateToUrl,
+  suggestFields, timechartBy, toDateTimeInput,
 } from './search-query.ts';
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
@@ -26,6 +26,7 @@ describe('search page URL state', () => {
     expect(resolveTime('-24h', NOW)).toBe(NOW - 86_400_000);
     expect(resolveTime('-7d', NOW)).toBe(NOW - 7 * 86_400_000);
     expect(resolveTime('2026-11-23T10:00:00Z', NOW)).toBe(Date.UTC(2026, 10, 23, 10));
+    expect(resolveTime('2026-11-23T10:00', NOW)).toBe(Date.UTC(2026, 10, 23, 10));
     expect(resolveTime('1700000000000', NOW)).toBe(1_700_000_000_000);
     for (const bad of ['', '-5y', 'soon', '2026-13-45T99:00:00Z', '24h']) expect(resolveTime(bad, NOW), bad).toBeUndefined();
   });
@@ -97,5 +98,29 @@ describe('field name completion', () => {
     expect(applyCompletion('error host.na', 13, c, 'host.name')).toEqual({ query: 'error host.name:', cursor: 16 });
     const p = completionAt('| top ho', 8)!;
     expect(applyCompletion('| top ho', 8, p, 'host.name')).toEqual({ query: '| top host.name', cursor: 15 });
+  });
+});
+
+describe('checking a query in the browser', () => {
+  it('answers the syntax error and its span from the language parser', () => {
+    const r = checkQuery('user.name:alice AND (host.name:web-1');
+    expect('problem' in r).toBe(true);
+    if (!('problem' in r)) return;
+    expect(r.problem.message.length).toBeGreaterThan(5);
+    expect(r.problem.span?.start).toBeGreaterThanOrEqual(0);
+    expect(r.problem.span!.start).toBeLessThanOrEqual(37);
+  });
+
+  it('accepts queries the terms it adds produce', () => {
+    for (const q of [addFilterTerm('a OR b | head 5', 'user.name', 'say "hi" \\ bye'), addFilterTerm('', 'host.name', 'x*?', true)]) {
+      expect(checkQuery(q), q).toHaveProperty('query');
+    }
+  });
+
+  it('finds the by field of a timechart', () => {
+    expect(timechartBy('x | timechart span=5m count() by host.name')).toBe('host.name');
+    expect(timechartBy('x | timechart span=5m count()')).toBeUndefined();
+    expect(timechartBy('x | stats count() by host.name')).toBeUndefined();
+    expect(timechartBy('x | timechart span=')).toBeUndefined();
   });
 });

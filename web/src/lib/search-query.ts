@@ -3,8 +3,39 @@
  * (`/search?q=…&from=-24h&to=now`, so a search can be shared by link), and the edits the page makes
  * to the query text: adding a `field:"value"` filter, completing a field name.
  */
+import { MAX_QUERY_LENGTH, type Query, type Span } from '../../../src/search/query-ast.ts';
+import { QuerySyntaxError } from '../../../src/search/query-error.ts';
+import { parseQuery } from '../../../src/search/query-parser.ts';
+import { DEFAULT_FROM, DEFAULT_TO, parseTimeBound } from '../../../src/search/time-range.ts';
 import { isFieldName } from './events-query.ts';
 import { formatTimestamp } from './format.ts';
+
+/** What is wrong with a query, and where (offsets into it) when known. */
+export interface QueryProblem {
+  message: string;
+  span: Span | undefined;
+}
+
+/**
+ * The query parsed by the server's own parser (pure, so it runs here too), or its syntax error:
+ * instant feedback while typing, and the AST for details such as a timechart's `by` field.
+ */
+export function checkQuery(text: string): { query: Query } | { problem: QueryProblem } {
+  try {
+    return { query: parseQuery(text) };
+  } catch (err) {
+    if (err instanceof QuerySyntaxError) return { problem: { message: err.message, span: err.position } };
+    return { problem: { message: err instanceof Error ? err.message : 'The query cannot be read.', span: undefined } };
+  }
+}
+
+/** The `by` field of the query's timechart stage, if it has one. */
+export function timechartBy(text: string): string | undefined {
+  const r = checkQuery(text);
+  if (!('query' in r)) return undefined;
+  for (const stage of r.query.stages) if (stage.kind === 'timechart') return stage.by?.name;
+  return undefined;
+}
 
 export interface SearchState {
   q: string;
@@ -13,10 +44,8 @@ export interface SearchState {
   to: string;
 }
 
-export const DEFAULT_FROM = '-24h';
-export const DEFAULT_TO = 'now';
-/** The server refuses longer queries; the URL and the editor stop there too. */
-export const MAX_QUERY_LENGTH = 10_000;
+export { DEFAULT_FROM, DEFAULT_TO };
+export { MAX_QUERY_LENGTH };
 
 /** Time range presets, newest data last. */
 export const PRESETS = [
@@ -27,23 +56,16 @@ export const PRESETS = [
   { from: '-30d', label: 'Last 30 days', short: '30d' },
 ] as const;
 
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
-const MAX_TIME_TEXT = 40;
-
 /**
- * A time as the API takes it, resolved to ms against `now`: `now`, `-15m`/`-24h`/`-7d` (s, m, h, d, w),
- * ISO 8601, or a number of ms. Undefined when it is none of these.
+ * A time as the API takes it, resolved to ms against `now` by the same code as the server (`now`,
+ * `-15m`/`-24h`/`-7d`, ISO 8601 read as UTC without an offset, ms). Undefined when it is none of these.
  */
 export function resolveTime(text: string, now: number): number | undefined {
-  const t = text.trim();
-  if (t === '' || t.length > MAX_TIME_TEXT) return undefined;
-  if (t === 'now') return now;
-  const rel = /^-(\d{1,6})([smhdw])$/.exec(t);
-  if (rel) return now - Number(rel[1]) * (UNIT_MS[rel[2]!] ?? 0);
-  if (/^\d{1,15}$/.test(t)) return Number(t);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(t)) return undefined;
-  const ms = Date.parse(t);
-  return Number.isFinite(ms) ? ms : undefined;
+  try {
+    return parseTimeBound(text, now, 'from');
+  } catch {
+    return undefined;
+  }
 }
 
 /** The page state encoded in a URL query string; missing or unreadable parts take the defaults. */
@@ -51,10 +73,11 @@ export function stateFromUrl(search: string): SearchState {
   const p = new URLSearchParams(search);
   const from = p.get('from') ?? '';
   const to = p.get('to') ?? '';
+  const now = Date.now();
   return {
     q: (p.get('q') ?? '').slice(0, MAX_QUERY_LENGTH),
-    from: resolveTime(from, 0) === undefined ? DEFAULT_FROM : from.trim(),
-    to: resolveTime(to, 0) === undefined ? DEFAULT_TO : to.trim(),
+    from: resolveTime(from, now) === undefined ? DEFAULT_FROM : from.trim(),
+    to: resolveTime(to, now) === undefined ? DEFAULT_TO : to.trim(),
   };
 }
 

@@ -8,12 +8,7 @@ import type { QuerySpan } from '../../api/search-types.ts';
 import { IconHelp, IconSearch } from '../../components/icons.tsx';
 import { useDismiss } from '../../lib/hooks.ts';
 import { FILTER_HELP, PIPE_HELP, type HelpItem } from '../../lib/query-help.ts';
-import { applyCompletion, completionAt, MAX_QUERY_LENGTH, suggestFields, type Completion } from '../../lib/search-query.ts';
-
-export interface QueryProblem {
-  message: string;
-  span: QuerySpan | undefined;
-}
+import { applyCompletion, checkQuery, completionAt, MAX_QUERY_LENGTH, suggestFields, type Completion, type QueryProblem } from '../../lib/search-query.ts';
 
 /** The text with the error span wrapped in a mark: drawn behind the transparent-background textarea. */
 function Highlight({ text, span }: { text: string; span: QuerySpan | undefined }) {
@@ -43,12 +38,11 @@ function HelpList({ title, items, onUse }: { title: string; items: readonly Help
 }
 
 /**
- * The bar. `query` is the query last run (from the URL); `problem` the server's complaint about it;
- * `check` parses a draft in the browser (instant feedback while typing) when the parser is available.
+ * The bar. `query` is the query last run (from the URL); `problem` the server's complaint about it.
+ * While typing, the draft is checked by the language's parser in the browser.
  */
-export function QueryBar({ query, problem, running, fieldNames, check, onRun, extra }: {
-  query: string; problem: QueryProblem | null; running: boolean; fieldNames: readonly string[];
-  check?: (query: string) => QueryProblem | null; onRun(query: string): void;
+export function QueryBar({ query, problem, running, fieldNames, onRun, extra }: {
+  query: string; problem: QueryProblem | null; running: boolean; fieldNames: readonly string[]; onRun(query: string): void;
   /** More controls before the Search button (the time picker). */
   extra?: ReactNode;
 }) {
@@ -74,10 +68,12 @@ export function QueryBar({ query, problem, running, fieldNames, check, onRun, ex
 
   // The browser-side parser answers in microseconds, but parse after a pause so typing stays smooth.
   useEffect(() => {
-    if (!check) return;
-    const t = window.setTimeout(() => setLive(draft.trim() === '' ? null : check(draft)), 150);
+    const t = window.setTimeout(() => {
+      const r = draft.trim() === '' ? undefined : checkQuery(draft);
+      setLive(r && 'problem' in r ? r.problem : null);
+    }, 150);
     return () => window.clearTimeout(t);
-  }, [draft, check]);
+  }, [draft]);
 
   // The server's complaint is about the query it ran; once the text changes, only the live check speaks.
   const shown = draft === query && problem ? problem : live;

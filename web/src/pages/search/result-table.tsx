@@ -90,12 +90,14 @@ export function ResultTable({ columns, rows, timechart, byColumn }: {
   columns: readonly string[]; rows: readonly (readonly Cell[])[]; timechart: boolean; byColumn: string | undefined;
 }) {
   const { utc } = usePrefs();
+  // A column is right-aligned when its first value is a number (counts, sums, times).
+  const numeric = columns.map((_, i) => typeof rows.find((r) => r[i] !== null && r[i] !== undefined)?.[i] === 'number');
   return (
     <>
       {timechart && <TimechartChart series={timechartSeries(columns, rows, byColumn)} />}
-      <div className="table-scroll results-scroll">
+      <div className="table-scroll table-results-scroll">
         <table className="table result-table" data-testid="table-results">
-          <thead><tr>{columns.map((c, i) => <th key={i} className="mono">{visibleText(c)}</th>)}</tr></thead>
+          <thead><tr>{columns.map((c, i) => <th key={i} className={numeric[i] ? 'num mono' : 'mono'}>{visibleText(c)}</th>)}</tr></thead>
           <tbody>
             {rows.map((row, ri) => (
               <tr key={ri}>

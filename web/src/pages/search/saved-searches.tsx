@@ -1,17 +1,18 @@
 /** Saved searches: save the current one (name, shared), and a menu of the user's own and shared ones to open, rename or delete. */
-import { useCallback, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { createSavedSearch, deleteSavedSearch, listSavedSearches, updateSavedSearch } from '../../api/search-client.ts';
 import type { SavedSearch } from '../../api/search-types.ts';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { IconCaretDown, IconStar } from '../../components/icons.tsx';
 import { Modal } from '../../components/modal.tsx';
 import { ErrorNotice, Loading } from '../../components/ui.tsx';
-import { can, useCurrentUser } from '../../lib/access.ts';
+import { useCurrentUser } from '../../lib/access.ts';
 import { useDismiss, usePoll } from '../../lib/hooks.ts';
 import { truncate, visibleText } from '../../lib/safe-text.ts';
 import type { SearchState } from '../../lib/search-query.ts';
 
-const MAX_NAME = 200;
+/** The server's limit on names. */
+const MAX_NAME = 100;
 
 /** Name (and, when saving, the shared box) of a saved search. */
 function NameDialog({ title, submitLabel, initialName, initialShared, withShared, save, onClose }: {
@@ -64,9 +65,13 @@ export function SavedSearches({ current, onOpen }: { current: SearchState; onOpe
   useDismiss(ref, open, () => setOpen(false));
   const load = useCallback((signal: AbortSignal) => listSavedSearches(signal), []);
   const list = usePoll(load, 0);
-  const mayChange = (s: SavedSearch): boolean => s.ownerId === user?.id || can(user, 'users:write');
 
   const done = (message: string) => () => { setNotice(message); list.refresh(); };
+  useEffect(() => {
+    if (notice === null) return;
+    const t = window.setTimeout(() => setNotice(null), 6000);
+    return () => window.clearTimeout(t);
+  }, [notice]);
 
   return (
     <div className="saved-searches" ref={ref}>
@@ -92,7 +97,7 @@ export function SavedSearches({ current, onOpen }: { current: SearchState; onOpe
                 {s.ownerId !== user?.id && <span className="muted small">{visibleText(truncate(s.ownerName ?? 'another user', 40))}</span>}
                 <span className="saved-query mono muted">{visibleText(truncate(s.query, 120))}</span>
               </button>
-              {mayChange(s) && (
+              {s.editable && (
                 <span className="saved-actions">
                   <button type="button" className="link-button" aria-label={`Rename ${s.name}`} onClick={() => { setOpen(false); setDialog({ kind: 'rename', search: s }); }}>Rename</button>
                   <button type="button" className="link-button link-danger" aria-label={`Delete ${s.name}`} onClick={() => { setOpen(false); setDialog({ kind: 'delete', search: s }); }}>Delete</button>

@@ -6,16 +6,18 @@
 import { useCallback, useMemo, useRef } from 'react';
 import { searchExportUrl, runSearch, type SearchRequest } from '../../api/search-client.ts';
 import { ApiError } from '../../api/errors.ts';
-import { syntaxErrorSpan, type Cell, type SearchResult } from '../../api/search-types.ts';
+import { syntaxErrorSpan, type SearchResult } from '../../api/search-types.ts';
 import { IconDownload } from '../../components/icons.tsx';
 import { EmptyState, ErrorNotice, Loading, PageHeader } from '../../components/ui.tsx';
 import { formatInt } from '../../lib/format.ts';
 import { usePoll } from '../../lib/hooks.ts';
 import { navigate } from '../../lib/router.ts';
-import { addFilterTerm, isoTime, rangeLabel, resolveTime, stateFromUrl, stateToUrl, type SearchState } from '../../lib/search-query.ts';
+import {
+  addFilterTerm, isoTime, rangeLabel, resolveTime, stateFromUrl, stateToUrl, timechartBy, type QueryProblem, type SearchState,
+} from '../../lib/search-query.ts';
 import { EventTable } from './event-table.tsx';
 import { FieldSidebar } from './field-sidebar.tsx';
-import { QueryBar, type QueryProblem } from './query-bar.tsx';
+import { QueryBar } from './query-bar.tsx';
 import { ResultTable } from './result-table.tsx';
 import { SavedSearches } from './saved-searches.tsx';
 import { SearchHistogram } from './search-histogram.tsx';
@@ -120,17 +122,11 @@ export function SearchPage({ search }: { search: string }) {
               <section className="panel panel-flush search-results">
                 {data.rows.length === 0
                   ? <EmptyState title="No rows">No events in the range matched the search before the aggregation.</EmptyState>
-                  : <ResultTable columns={data.columns} rows={data.rows} timechart={data.columns[0] === '_time'} byColumn={timechartBy(data.columns, data.rows)} />}
+                  : <ResultTable columns={data.columns} rows={data.rows} timechart={data.columns[0] === '_time'} byColumn={timechartBy(state.q)} />}
               </section>
             )}
         </>
       )}
     </>
   );
-}
-
-/** The `by` column of a timechart (`_time`, by, aggregations…): the second column when it holds text. */
-function timechartBy(columns: readonly string[], rows: readonly (readonly Cell[])[]): string | undefined {
-  if (columns[0] !== '_time' || columns.length < 3) return undefined;
-  return rows.some((r) => typeof r[1] === 'string') ? columns[1] : undefined;
 }
