@@ -90,7 +90,9 @@ export function tokenize(query: string): Token[] {
     } else if (ch === '=' || ch === '<' || ch === '>' || ch === '!') {
       i = readOperator(query, i, tokens);
     } else {
-      const hint = ch === ':' ? ' (after `|`, compare with `=`, as in `| where user.name = "root"`)' : '';
+      const hint = ch === ':'
+        ? ' (after `|`, compare with `=`, as in `| where user.name = "root"`)'
+        : ch === '*' ? ' (after `|`, write count() for a count, and wildcards as `like "adm*"`)' : '';
       throw new QuerySyntaxError(`unexpected character ${quoteForMessage(ch)}${hint}`, { start, end: start + 1 });
     }
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FilterExpr, Query } from './query-ast.ts';
 import { QuerySyntaxError } from './query-error.ts';
 import { parseQuery } from './query-parser.ts';
+import { validateForTimeRange } from './query-validate.ts';
 
 /** The tree without spans, for comparing shapes. */
 function shape(value: unknown): unknown {
@@ -316,6 +317,7 @@ const ERRORS: [query: string, message: string, at: string][] = [
   ['| where a like b', '`like` takes a quoted pattern, as in: user.name like "adm*"', 'b'],
   ['| where a ! 1', 'unexpected `!`: write `!=` to compare, or `not` to negate', '!'],
   ['| where user.name:"x"', 'unexpected character `:` (after `|`, compare with `=`, as in `| where user.name = "root"`)', ':'],
+  ['| stats count(*)', 'unexpected character `*` (after `|`, write count() for a count, and wildcards as `like "adm*"`)', '*'],
   ['| sort -a desc', 'write either `-field` or `field desc`, not both', '- a desc'.replace('- ', '-')],
   ['| fields', 'expected a field name after `fields` (as in: fields host.name, user.name  or  fields - message)', 'fields'],
   ['| fields a, a', '`a` is listed twice', 'a'],
@@ -369,5 +371,25 @@ describe('the parsed tree', () => {
   it('is plain data that survives structured cloning (the store runs in a worker)', () => {
     const query: Query = parseQuery('a user.name:adm* source.ip:10.0.0.0/8 | stats count() by host.name | sort -count');
     expect(structuredClone(query)).toEqual(query);
+  });
+});
+
+describe('validateForTimeRange', () => {
+  it('refuses a timechart span that makes more than 2,000 buckets over the range, and allows one that does not', () => {
+    const day = 86_400_000;
+    const query = parseQuery('| timechart span=1m count()');
+    expect(() => validateForTimeRange(query, { from: 0, to: day })).not.toThrow();
+    let error: unknown;
+    try {
+      validateForTimeRange(query, { from: 0, to: 2 * day });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(QuerySyntaxError);
+    expect((error as QuerySyntaxError).message).toBe('this span makes 2880 buckets over the time range (at most 2000): use a larger span or a shorter range');
+    expect((error as QuerySyntaxError).position).toEqual({ start: 2, end: 27 });
+    // Epoch-aligned buckets: a range of exactly 2,000 minutes that starts mid-minute touches 2,001.
+    expect(() => validateForTimeRange(query, { from: 30_000, to: 30_000 + 2000 * 60_000 })).toThrow(QuerySyntaxError);
+    expect(() => validateForTimeRange(parseQuery('| timechart count()'), { from: 0, to: 365 * day })).not.toThrow();
   });
 });

@@ -154,7 +154,8 @@ function forEachComparedField(expr: WhereExpr, visit: (field: FieldRef) => void)
 export function validateForTimeRange(query: Query, range: { from: number; to: number }): void {
   for (const stage of query.stages) {
     if (stage.kind !== 'timechart' || stage.spanMs === undefined) continue;
-    const buckets = Math.ceil((range.to - range.from) / stage.spanMs);
+    // Buckets are aligned to the epoch (as the compiler makes them), so a range may touch one more.
+    const buckets = Math.ceil(range.to / stage.spanMs) - Math.floor(range.from / stage.spanMs);
     if (buckets > MAX_TIMECHART_BUCKETS) {
       throw new QuerySyntaxError(
         `this span makes ${buckets} buckets over the time range (at most ${MAX_TIMECHART_BUCKETS}): use a larger span or a shorter range`,
