@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVigil, type RunningVigil } from '../app/vigil.ts';
-import { loadConfig, type VigilConfigInput } from '../config/load-config.ts';
+import type { VigilConfigInput } from '../config/config-schema.ts';
+import { loadConfig } from '../config/load-config.ts';
 import { createLogger } from '../ops/logger.ts';
 import { ApiSession } from '../../test/helpers/api-session.ts';
 

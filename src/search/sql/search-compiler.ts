@@ -74,6 +74,8 @@ class SearchCompiler {
   private readonly params: SqlParams;
   private readonly predicates: EventPredicates;
   private aliases = 0;
+  /** Each `where` stage compiled once: the filter and the levels share its predicate and parameters. */
+  private readonly wheres = new Map<Stage, string>();
 
   constructor(query: Query, dialect: SqlDialect, options: SearchCompileOptions) {
     this.query = query;
@@ -99,7 +101,7 @@ class SearchCompiler {
     const filterPredicates = [...base];
     for (const stage of eventStages) {
       if (stage.kind === 'head' || stage.kind === 'sort') break;
-      if (stage.kind === 'where') filterPredicates.push(this.predicates.where(stage.condition));
+      if (stage.kind === 'where') filterPredicates.push(this.eventWhere(stage));
     }
     const filter = filterPredicates.join(' AND ');
     const params = this.params;
@@ -145,11 +147,20 @@ class SearchCompiler {
       if ((stage.kind === 'where' || stage.kind === 'sort') && level.limit !== undefined) {
         level = { from: this.close(level, this.d.newestFirst), predicates: [], order: undefined, limit: undefined };
       }
-      if (stage.kind === 'where') level.predicates.push(this.predicates.where(stage.condition));
+      if (stage.kind === 'where') level.predicates.push(this.eventWhere(stage));
       else if (stage.kind === 'sort') level.order = `${stage.keys.map((k) => this.eventSortKey(k)).join(', ')}, ${this.d.newestFirst}`;
       else if (stage.kind === 'head') level.limit = Math.min(level.limit ?? Number.POSITIVE_INFINITY, stage.limit);
     }
     return level;
+  }
+
+  private eventWhere(stage: Extract<Stage, { kind: 'where' }>): string {
+    let predicate = this.wheres.get(stage);
+    if (predicate === undefined) {
+      predicate = this.predicates.where(stage.condition);
+      this.wheres.set(stage, predicate);
+    }
+    return predicate;
   }
 
   /** The level as a parenthesized subquery. */
