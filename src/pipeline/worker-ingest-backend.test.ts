@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_INPUT_LIMITS } from '../core/limits.ts';
+import { QuerySyntaxError } from '../search/query-error.ts';
+import { parseQuery } from '../search/query-parser.ts';
+import { StoreQueryError } from '../store/store-errors.ts';
 import { WorkerIngestBackend } from './worker-ingest-backend.ts';
 
 const records = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({
@@ -33,6 +36,36 @@ describe('WorkerIngestBackend', () => {
     expect(await backend.store.lastSeq()).toBe(20);
     await backend.close();
     await expect(backend.store.stats()).rejects.toThrow(/closed/);
+  });
+
+  it('searches and streams exports across the thread boundary, with typed errors', async () => {
+    const backend = await start(join(mkdtempSync(join(tmpdir(), 'vigil-worker-')), 'events'));
+    try {
+      await backend.ingest({ seqs: Array.from({ length: 50 }, (_, i) => i + 1), records: records(50), after: 0 });
+      const range = { from: 0, to: 2_000_000_000_000 };
+      const result = await backend.store.search({ query: parseQuery('source.ip:203.0.113.0/24 | stats count()'), ...range, limit: 10, timeoutMs: 10_000 });
+      expect(result.rows).toEqual([[45]]);
+      const seen: number[] = [];
+      for await (const batch of backend.store.exportSearch({ query: parseQuery(''), ...range, limit: 50, timeoutMs: 10_000 })) {
+        if (batch.kind === 'events') seen.push(...batch.events.map((e) => e.seq));
+      }
+      expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      // Leaving early closes the worker's stream; the store keeps answering.
+      for await (const batch of backend.store.exportSearch({ query: parseQuery(''), ...range, limit: 50, timeoutMs: 10_000 })) {
+        expect(batch.kind).toBe('events');
+        break;
+      }
+      const error = await backend.store.search({ query: parseQuery('a:1'), ...range, limit: 10, timeoutMs: 10_000, maxRows: 1, histogram: true })
+        .then(() => backend.store.search({ query: { ...parseQuery('| timechart span=1s count()') }, from: 0, to: 1e12, limit: 1, timeoutMs: 10_000 }))
+        .catch((err: unknown) => err);
+      expect(error).toBeInstanceOf(QuerySyntaxError);
+      expect((error as QuerySyntaxError).position).toEqual({ start: 2, end: 27 });
+      const refused = await backend.store.search({ query: parseQuery(''), from: 10, to: 5, limit: 1, timeoutMs: 1000 }).catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(StoreQueryError);
+      expect((refused as StoreQueryError).failure).toBe('invalid-input');
+    } finally {
+      await backend.close();
+    }
   });
 
   it('reports why the store cannot open instead of starting half-way', async () => {
