@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldsStage, Query } from '../search/query-ast.ts';
 import type { SearchBatch, StoredEvent } from '../store/event-store.ts';
-import { CSV_COLUMN_SAMPLE, fieldSelection, searchExportChunks, searchExportFileName, type FieldSelection } from './search-export.ts';
+import { fieldSelection, type FieldSelection } from '../search/field-selection.ts';
+import { CSV_COLUMN_SAMPLE, searchExportChunks, searchExportFileName } from './search-export.ts';
 
 const SPAN = { start: 0, end: 0 };
 const ALL: FieldSelection = { keep: undefined, drop: new Set() };
@@ -86,13 +87,6 @@ describe('search export', () => {
     expect(rows[0]).toEqual({ 'host.name': 'web-1', count: 12, ['__proto__']: null });
     expect(Object.hasOwn(rows[1]!, '__proto__')).toBe(true);
     expect(rows).toHaveLength(3);
-  });
-
-  it('combines fields stages in order', () => {
-    expect(fieldSelection(query(fields('keep', 'a', 'b', 'c'), fields('drop', 'b'))).keep).toEqual(['a', 'c']);
-    expect(fieldSelection(query(fields('drop', 'a'), fields('keep', 'a', 'b'))).keep).toEqual(['b']);
-    expect(fieldSelection(query(fields('keep', 'a', 'b'), fields('keep', 'b', 'c'))).keep).toEqual(['b']);
-    expect([...fieldSelection(query(fields('drop', 'a'), fields('drop', 'b'))).drop]).toEqual(['a', 'b']);
   });
 
   it('names files with the time only, whatever the query', () => {

@@ -4,7 +4,8 @@
  */
 import { csvCell } from '../audit/audit-export.ts';
 import type { FieldValue } from '../core/event.ts';
-import { TIMESTAMP_FIELD, type Query } from '../search/query-ast.ts';
+import { TIMESTAMP_FIELD } from '../search/query-ast.ts';
+import type { FieldSelection } from '../search/field-selection.ts';
 import type { SearchBatch, SearchCell, StoredEvent } from '../store/event-store.ts';
 
 export const SEARCH_EXPORT_FORMATS = ['csv', 'ndjson'] as const;
@@ -32,37 +33,6 @@ export const CSV_COLUMN_SAMPLE = 1000;
  */
 export const TIME_CSV_COLUMN = 'time';
 export const LEADING_EVENT_COLUMNS = [TIME_CSV_COLUMN, 'source', 'host.name', 'user.name', 'message'] as const;
-
-/** What the query's `fields` stages leave of an event: an exact list, or every field but some. */
-export interface FieldSelection {
-  keep: string[] | undefined;
-  drop: Set<string>;
-}
-
-/**
- * Applies the query's `| fields` stages in order: `fields a, b` keeps exactly those, `fields - c`
- * drops c. A CSV of events then has exactly the kept columns (after the time), or its usual ones
- * without the dropped ones.
- *
- * @example
- * fieldSelection(parseQuery('x | fields host.name, user.name')) // { keep: ['host.name', 'user.name'], drop: Set {} }
- */
-export function fieldSelection(query: Query): FieldSelection {
-  let keep: string[] | undefined;
-  const drop = new Set<string>();
-  for (const stage of query.stages) {
-    if (stage.kind !== 'fields') continue;
-    const names = stage.fields.map((f) => f.name);
-    if (stage.mode === 'keep') {
-      keep = keep === undefined ? names.filter((n) => !drop.has(n)) : keep.filter((n) => names.includes(n));
-    } else if (keep === undefined) {
-      for (const name of names) drop.add(name);
-    } else {
-      keep = keep.filter((n) => !names.includes(n));
-    }
-  }
-  return { keep, drop };
-}
 
 /** `search-20261123T101500Z.csv`: a file name for an export made at `now`, safe on every system. */
 export function searchExportFileName(format: SearchExportFormat, now: number): string {

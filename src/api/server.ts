@@ -29,6 +29,8 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { ssoRoutes } from './routes/sso-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
 import { searchRoutes, type SearchLimits } from './routes/search-routes.ts';
+import { searchExportRoutes } from './routes/search-export-routes.ts';
+import { savedSearchRoutes } from './routes/saved-search-routes.ts';
 import { incidentRoutes } from './routes/incident-routes.ts';
 import { mfaRoutes } from './routes/mfa-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
@@ -143,6 +145,8 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     await api.register(sourceRoutes, { auth: deps.auth, state: deps.state, stats: deps.stats });
     await api.register(eventRoutes, { events: deps.events });
     await api.register(searchRoutes, { events: deps.events, limits: deps.search });
+    await api.register(searchExportRoutes, { events: deps.events, limits: deps.search });
+    await api.register(savedSearchRoutes, { state: deps.state });
     await api.register(auditRoutes, { audit: deps.state.audit });
     await api.register(userRoutes, { auth: deps.auth, state: deps.state });
     await api.register(incidentRoutes, { state: deps.state });
