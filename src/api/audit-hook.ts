@@ -16,20 +16,28 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * `vigil_audit_write_errors_total` for alerting.
  */
 export function registerAuditHook(app: FastifyInstance, deps: { audit: AuditStore; metrics: VigilMetrics }): void {
-  app.addHook('onResponse', async (request, reply) => {
+  const write = (request: FastifyRequest, status: number, aborted: boolean) => {
     const access = request.routeOptions.config?.access;
     if (request.is404 || access === undefined || access === 'intake') return;
     const details = auditDetailsOf(request);
     if (SAFE_METHODS.has(request.method) && details?.action === undefined) return;
     let record: AuditRecord | undefined;
     try {
-      record = requestRecord(request, reply.statusCode, details, Date.now());
+      record = requestRecord(request, status, details, Date.now());
+      if (aborted) {
+        record.outcome = 'failure';
+        record.details.note = `${details?.note === undefined ? '' : `${details.note} `}(the client closed the connection before the answer was complete)`;
+      }
       deps.audit.append(record);
     } catch (err) {
       deps.metrics.auditWriteErrors.inc();
       request.log.error({ err, action: record?.action, route: request.routeOptions.url }, 'could not write the audit log entry');
     }
-  });
+  };
+  app.addHook('onResponse', async (request, reply) => write(request, reply.statusCode, false));
+  // A client that hangs up mid-answer (an export it stops downloading) gets no onResponse: record it
+  // here, or leaving early would go unrecorded. 499 is the usual "client closed request" status.
+  app.addHook('onRequestAbort', async (request) => write(request, 499, true));
 }
 
 export function outcomeOf(status: number): AuditOutcome {
