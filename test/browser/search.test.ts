@@ -2,7 +2,8 @@
  * The Search page in Chromium against a real Vigil: a known set of events arrives over the HTTP
  * intake; the test types a query and sees the count, the histogram and the rows; clicks a value to
  * filter; drags across the histogram to zoom; triggers a syntax error and sees it underlined; saves a
- * search and reopens it; runs `| stats count() by host.name`; exports CSV and reads the download.
+ * search and reopens it; runs `| stats count() by host.name` and a timechart; picks an absolute range;
+ * completes a field name; exports CSV and reads the download.
  * Set TEST_SCREENSHOTS=1 to save screenshots to /tmp/vigil-shots.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -81,7 +82,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Search page in Chromium (needs /usr/
     await vigil.pipeline.drain();
 
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, timezoneId: 'UTC' });
     await context.addCookies([{ name: SESSION_COOKIE, value: admin.cookieHeader.slice(`${SESSION_COOKIE}=`.length), url: vigil.url, httpOnly: true, sameSite: 'Strict' }]);
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
@@ -187,6 +188,31 @@ describe.skipIf(!existsSync(CHROMIUM))('the Search page in Chromium (needs /usr/
     await expect.poll(count).toMatch(/^40 events/);
   });
 
+  it('takes an absolute range from the time picker', async () => {
+    await search('login');
+    await page.getByTestId('time-range').click();
+    const picker = page.getByRole('dialog', { name: 'Time range' });
+    // The browser runs in UTC here, so local datetime inputs are UTC: web-2's failed logins, 3 to 4 hours ago.
+    const local = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+    await picker.getByLabel('From').fill(local(Date.now() - 5 * 3_600_000));
+    await picker.getByLabel('To').fill(local(Date.now() - 2 * 3_600_000));
+    await picker.getByRole('button', { name: 'Apply range' }).click();
+    await expect.poll(() => url().searchParams.get('to')).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
+    await expect.poll(count).toMatch(/^10 events/);
+
+    await page.getByTestId('time-range').click();
+    await page.getByRole('button', { name: 'Last 7 days' }).click();
+    await expect.poll(count).toMatch(/^40 events/);
+  });
+
+  it('completes field names seen in results', async () => {
+    await queryBox().fill('');
+    await queryBox().pressSequentially('login host.na');
+    await page.getByRole('option', { name: 'host.name' }).waitFor();
+    await queryBox().press('Tab');
+    expect(await queryBox().inputValue()).toBe('login host.name:');
+  });
+
   it('underlines a syntax error and shows its message', async () => {
     await queryBox().fill('user.name:alice AND (host.name:web-1');
     await queryBox().press('Enter');
@@ -234,6 +260,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the Search page in Chromium (needs /usr/
     expect(rows).toEqual(['web-130', 'web-210']);
     expect(await page.getByTestId('event-results').count()).toBe(0);
     await shot('stats');
+
+    // A timechart draws a line per group above its table.
+    await search('login | timechart span=1h count() by host.name');
+    await expect.poll(() => page.locator('.timechart polyline').count()).toBe(2);
+    expect(await page.locator('.chart-legend li').allTextContents()).toEqual(['web-1', 'web-2']);
+    expect(await table.locator('thead th').allTextContents()).toEqual(['_time', 'host.name', 'count']);
+    await shot('timechart');
   });
 
   it('exports the current search as CSV', async () => {

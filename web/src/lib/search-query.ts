@@ -171,7 +171,7 @@ export interface Completion {
 
 const FIELD_CHAR = /[A-Za-z0-9_.@-]/;
 /** Words of the language that are never field names, so typing them does not pop up completions. */
-const KEYWORDS = new Set(['and', 'or', 'not', 'by', 'as', 'where', 'fields', 'sort', 'head', 'stats', 'timechart', 'top', 'rare', 'desc', 'asc']);
+const KEYWORDS = new Set(['and', 'or', 'not', 'by', 'as', 'where', 'fields', 'sort', 'head', 'stats', 'timechart', 'top', 'rare', 'desc', 'asc', 'like']);
 
 /** The field name being typed at `cursor`, if the cursor is at the end of one (outside quotes). */
 export function completionAt(query: string, cursor: number): Completion | undefined {

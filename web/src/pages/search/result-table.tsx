@@ -52,7 +52,7 @@ function TimechartChart({ series }: { series: Series[] }) {
             ))}
             {times.map((t, i) => i % labelEvery === 0 && (
               <g key={t} className="chart-axis">
-                <text x={x(t)} y={HEIGHT - 5} textAnchor="middle">{chartTimeLabel(t, step, utc)}</text>
+                <text x={x(t)} y={HEIGHT - 5} textAnchor="middle">{chartTimeLabel(t, step * labelEvery, utc)}</text>
               </g>
             ))}
             {series.map((s, si) => (
@@ -90,8 +90,8 @@ export function ResultTable({ columns, rows, timechart, byColumn }: {
   columns: readonly string[]; rows: readonly (readonly Cell[])[]; timechart: boolean; byColumn: string | undefined;
 }) {
   const { utc } = usePrefs();
-  // A column is right-aligned when its first value is a number (counts, sums, times).
-  const numeric = columns.map((_, i) => typeof rows.find((r) => r[i] !== null && r[i] !== undefined)?.[i] === 'number');
+  // A column is right-aligned when its first value is a number (counts, sums), except the timechart's times.
+  const numeric = columns.map((c, i) => c !== '_time' && typeof rows.find((r) => r[i] !== null && r[i] !== undefined)?.[i] === 'number');
   return (
     <>
       {timechart && <TimechartChart series={timechartSeries(columns, rows, byColumn)} />}
@@ -103,7 +103,7 @@ export function ResultTable({ columns, rows, timechart, byColumn }: {
               <tr key={ri}>
                 {columns.map((c, ci) => {
                   const cell = row[ci] ?? null;
-                  return <td key={ci} className={typeof cell === 'number' ? 'num mono small' : 'mono small'}>{visibleText(truncate(cellText(cell, c, utc), MAX_CELL_CHARS))}</td>;
+                  return <td key={ci} className={numeric[ci] ? 'num mono small' : 'mono small'}>{visibleText(truncate(cellText(cell, c, utc), MAX_CELL_CHARS))}</td>;
                 })}
               </tr>
             ))}
