@@ -39,7 +39,7 @@ function countText(result: SearchResult): string {
   const took = `${formatInt(result.meta.tookMs)} ms`;
   if (result.kind === 'table') return `${formatInt(result.rows.length)} row${result.rows.length === 1 ? '' : 's'}${result.meta.truncated ? ' (limit reached)' : ''} · ${took}`;
   const total = result.histogram ? result.histogram.buckets.reduce((a, b) => a + b.count, 0) : result.events.length;
-  const shown = total > result.events.length ? ` · showing the newest ${formatInt(result.events.length)}` : '';
+  const shown = total > result.events.length ? ` · showing ${formatInt(result.events.length)}` : '';
   return `${formatInt(total)} event${total === 1 ? '' : 's'}${shown} · ${took}`;
 }
 
