@@ -102,6 +102,14 @@ describe('filters', () => {
     expect(await seqs(query)).toEqual(expected);
   });
 
+  it('addresses the intake source and parser as vigil.source and vigil.source_type', async () => {
+    expect(await seqs('vigil.source:test vigil.source_type:json')).toEqual([6, 5, 4, 3, 2, 1]);
+    expect(await seqs('vigil.source:other')).toEqual([]);
+    expect(await seqs('vigil.source:TE*')).toEqual([6, 5, 4, 3, 2, 1]);
+    const grouped = await search('| stats count() by vigil.source');
+    expect(grouped.rows).toEqual([['test', 6]]);
+  });
+
   it('filters on @timestamp with ISO times and ms', async () => {
     expect(await seqs(`@timestamp:>="${new Date(T0 + DAY).toISOString()}"`)).toEqual([6, 5, 4]);
     expect(await seqs(`@timestamp:<${T0 + 3000}`)).toEqual([2, 1]);

@@ -3,6 +3,12 @@ import type { SqlDialect } from '../../search/sql/sql-dialect.ts';
 import { SELECT_COLUMNS } from './duckdb-rows.ts';
 import { EVENT_COLUMNS, PROMOTED_BY_FIELD, jsonPath } from './duckdb-schema.ts';
 
+/**
+ * Fields backed by the store's own columns rather than the event's ECS fields: which intake source
+ * received the event and which parser read it (`vigil.*`, so they never clash with ECS names).
+ */
+const COLUMN_FIELDS: ReadonlyMap<string, string> = new Map([['vigil.source', 'source'], ['vigil.source_type', 'source_type']]);
+
 /** Schema the address-parsing macros live in: the instance's in-memory catalog, shared by its connections. */
 const MACROS = 'memory.main';
 
@@ -70,6 +76,8 @@ export const duckDbDialect: SqlDialect = {
 
   freeText: () => 'original',
   anyValue: (field, predicate) => {
+    const column = COLUMN_FIELDS.get(field);
+    if (column) return predicate(column);
     const path = jsonPath(field);
     // A JSON array: any element. Its text form would match patterns meant for one value.
     const elements = `list_bool_or(list_transform(json_extract_string(fields, '${path}[*]'), x -> ${predicate('x')}))`;
@@ -79,6 +87,8 @@ export const duckDbDialect: SqlDialect = {
     return `(CASE WHEN ${isArray} THEN ${elements} ELSE ${predicate(`json_extract_string(fields, '${path}')`)} END)`;
   },
   fieldText: (field) => {
+    const column = COLUMN_FIELDS.get(field);
+    if (column) return column;
     const path = jsonPath(field);
     const fromJson = `json_extract_string(fields, '${path}')`;
     const promoted = PROMOTED_BY_FIELD.get(field);

@@ -11,7 +11,7 @@ import { Sparkline } from '../components/sparkline.tsx';
 import { RelativeTime, Timestamp } from '../components/time.tsx';
 import { EmptyState, ErrorNotice, KindBadge, Loading, PageHeader } from '../components/ui.tsx';
 import { useCan } from '../lib/access.ts';
-import { searchToUrl, DEFAULT_RANGE } from '../lib/events-query.ts';
+import { DEFAULT_FROM, DEFAULT_TO, quoteValue, stateToUrl } from '../lib/search-query.ts';
 import { formatInt, formatRate } from '../lib/format.ts';
 import { useNow, usePoll } from '../lib/hooks.ts';
 import { truncate, visibleText } from '../lib/safe-text.ts';
@@ -19,8 +19,9 @@ import { AddSourceDialog } from './add-source-dialog.tsx';
 
 const COLUMNS = 10;
 
+/** The source's events on the Search page. */
 function eventsLink(s: Source): string {
-  return `/events?${searchToUrl({ range: DEFAULT_RANGE, source: s.name, sourceType: '', filters: [] })}`;
+  return stateToUrl({ q: `vigil.source:${quoteValue(s.name)}`, from: DEFAULT_FROM, to: DEFAULT_TO });
 }
 
 const ERRORS_SHOWN = 5;
