@@ -41,7 +41,8 @@ Exit codes: 0 success, 1 Vigil unreachable, token refused or the search failed, 
 syntax error (the query is printed with a caret under the error).
 
 Examples:
-  VIGIL_TOKEN=vgt_... vigil search 'event.code:4625' --from -7d
+  read -rs VIGIL_TOKEN && export VIGIL_TOKEN     # paste the token: not echoed, not in the history
+  vigil search 'event.code:4625' --from -7d
   vigil search 'source.ip:10.0.0.0/8 | stats count() by host.name' --token-file ~/.vigil-token
   vigil search 'event.category:authentication' --from -30d --format csv > logons.csv
 `;
