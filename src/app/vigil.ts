@@ -103,7 +103,9 @@ export async function startVigil(options: StartOptions): Promise<RunningVigil> {
     } catch (err) {
       log.warn({ err }, 'could not delete expired sessions');
     }
-    events.enforceRetention({ maxAgeDays: config.storage.retentionDays, maxBytes: config.storage.maxBytes }, Date.now())
+    // Archive first: days due for the archive must not be deleted by retention before.
+    void archiveOldDays(events, config, log)
+      .then(() => events.enforceRetention({ maxAgeDays: config.storage.retentionDays, maxBytes: config.storage.maxBytes }, Date.now()))
       .then((removed) => removed > 0 && log.info({ removed }, 'retention removed old events'))
       .catch((err: unknown) => log.error({ err }, 'retention failed'));
   }
@@ -163,7 +165,7 @@ export async function openCore(sealedConfig: VigilConfig, log: Logger): Promise<
   let backend: WorkerIngestBackend;
   try {
     backend = await WorkerIngestBackend.start({
-      storeDir: join(config.dataDir, 'events'), storeMemoryLimit: config.storage.memoryLimit, limits,
+      ...eventStoreDirs(config), storeMemoryLimit: config.storage.memoryLimit, limits,
       onWorkerError: (err) => log.error({ err }, 'ingest worker failed; restarted'),
     });
   } catch (err) {
@@ -195,6 +197,23 @@ export async function openCore(sealedConfig: VigilConfig, log: Logger): Promise<
       state.close();
     },
   };
+}
+
+/** Where the event store and its archive live in the data folder (the archive folder may be configured elsewhere). */
+export function eventStoreDirs(config: VigilConfig): { storeDir: string; archiveDir: string } {
+  return { storeDir: join(config.dataDir, 'events'), archiveDir: config.storage.archive.dir ?? join(config.dataDir, 'archive') };
+}
+
+/** The archive step of housekeeping, when `storage.archive.enabled`; a failure is logged and retention still runs. */
+async function archiveOldDays(events: EventStore, config: VigilConfig, log: Logger): Promise<void> {
+  if (!config.storage.archive.enabled) return;
+  try {
+    const report = await events.archive({ hotDays: config.storage.archive.hotDays, retentionDays: config.storage.archive.retentionDays }, Date.now());
+    for (const a of report.archived) log.info({ day: a.day, file: a.file, events: a.events, bytes: a.bytes }, 'archived a day of events');
+    for (const d of report.deleted) log.info({ day: d.day, file: d.file, events: d.events }, 'archive retention deleted a file');
+  } catch (err) {
+    log.error({ err }, 'archiving old events failed; their days stay in the event store and are tried again at the next run');
+  }
 }
 
 async function loadDemo(auth: AuthService, pipeline: Pipeline, now: number): Promise<void> {

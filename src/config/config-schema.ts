@@ -70,7 +70,26 @@ export const configSchema = z.object({
     maxBytes: z.number().int().min(0).default(0).describe('Delete the oldest days of events while the event store is larger than this (0: no limit).'),
     memoryLimit: z.string().regex(/^\d{1,6}(?:\.\d{1,3})?\s?(?:B|KB|KiB|MB|MiB|GB|GiB|TB|TiB)$/, 'a size such as "512MB" or "2GB"').default('512MB')
       .describe('Memory the embedded event store (DuckDB) may use for its buffers; more helps large searches, less keeps the process small.'),
-  }).strict().prefault({}).describe('Event retention in the embedded store.'),
+    archive: z.object({
+      enabled: z.boolean().default(false)
+        .describe('Archive old days of events to Parquet files (one per day) instead of keeping them in the event store; run every 15 minutes and by `vigil archive` (docs/operations.md).'),
+      hotDays: z.number().int().min(1).max(36_500).default(7)
+        .describe('Days of events kept in the event store before their day is archived; must be below `storage.retentionDays` unless that is 0.'),
+      dir: z.string().min(1).optional().describe('Folder of the archive files; default `<dataDir>/archive`.'),
+      retentionDays: z.number().int().min(0).default(0)
+        .describe('Delete archive files of days older than this many days (0 keeps them forever); must be above `hotDays` unless 0.'),
+    }).strict().prefault({}).describe('Archive of old events as Parquet files, searchable on request (docs/operations.md).'),
+  }).strict().superRefine((storage, ctx) => {
+    const { archive } = storage;
+    if (!archive.enabled) return;
+    // Retention would delete a day before it is old enough to archive.
+    if (storage.retentionDays > 0 && archive.hotDays >= storage.retentionDays) {
+      ctx.addIssue({ code: 'custom', path: ['archive', 'hotDays'], message: `must be below storage.retentionDays (${storage.retentionDays}), or days are deleted before they are archived` });
+    }
+    if (archive.retentionDays > 0 && archive.retentionDays <= archive.hotDays) {
+      ctx.addIssue({ code: 'custom', path: ['archive', 'retentionDays'], message: `must be above storage.archive.hotDays (${archive.hotDays}) or 0 (keep forever)` });
+    }
+  }).prefault({}).describe('Event retention in the embedded store, and the archive of older events.'),
   search: z.object({
     timeoutSeconds: z.number().positive().max(3600).default(30)
       .describe('Longest a search may run (fractions allowed); it is then stopped and answers QUERY_TIMEOUT. Bounds what one runaway query costs.'),

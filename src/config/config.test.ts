@@ -24,7 +24,17 @@ describe('loadConfig', () => {
     const file = yamlFile('server:\n  port: 9000\n  host: 0.0.0.0\nstorage:\n  retentionDays: 7\n');
     const config = loadConfig({ file, env: { VIGIL_SERVER__PORT: '9100', VIGIL_STORAGE__MAX_BYTES: '1000' }, overrides: { server: { port: 9200 } } });
     expect(config.server).toMatchObject({ host: '0.0.0.0', port: 9200 });
-    expect(config.storage).toEqual({ retentionDays: 7, maxBytes: 1000, memoryLimit: '512MB' });
+    expect(config.storage).toEqual({
+      retentionDays: 7, maxBytes: 1000, memoryLimit: '512MB', archive: { enabled: false, hotDays: 7, retentionDays: 0 },
+    });
+  });
+
+  it('keeps the archive hot window inside retention, and archive retention beyond it', () => {
+    const archive = (yaml: string) => () => loadConfig({ file: yamlFile(`storage:\n  retentionDays: 30\n  archive:\n    enabled: true\n${yaml}`) });
+    expect(archive('    hotDays: 30\n')).toThrow(/storage\.archive\.hotDays: must be below storage\.retentionDays \(30\)/);
+    expect(archive('    hotDays: 7\n    retentionDays: 7\n')).toThrow(/storage\.archive\.retentionDays: must be above storage\.archive\.hotDays \(7\)/);
+    expect(archive('    hotDays: 29\n    retentionDays: 365\n    dir: /srv/vigil-archive\n')().storage.archive)
+      .toEqual({ enabled: true, hotDays: 29, retentionDays: 365, dir: '/srv/vigil-archive' });
   });
 
   it('names the setting and the problem for wrong values and unknown keys', () => {

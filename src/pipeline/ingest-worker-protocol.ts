@@ -1,4 +1,4 @@
-import type { EventQuery, RetentionPolicy, SearchExportRequest, SearchRequest } from '../store/event-store.ts';
+import type { ArchivePolicy, EventQuery, RetentionPolicy, SearchExportRequest, SearchRequest } from '../store/event-store.ts';
 import { QuerySyntaxError } from '../search/query-error.ts';
 import { StoreQueryError, StoreWriteError, type StoreFailure } from '../store/store-errors.ts';
 import type { IngestBatch } from './ingest-backend.ts';
@@ -16,6 +16,7 @@ export type WorkerRequest =
   | { id: number; op: 'stats' }
   | { id: number; op: 'lastSeq' }
   | { id: number; op: 'retention'; policy: RetentionPolicy; now: number }
+  | { id: number; op: 'archive'; policy: ArchivePolicy; now: number; dryRun: boolean }
   | { id: number; op: 'close' };
 
 /** Responses; id 0 is the worker's start-up report (ready, or why the store could not open). */

@@ -11,13 +11,15 @@ import type { EventStore, SearchBatch } from '../store/event-store.ts';
 import { InlineIngestBackend } from './ingest-backend.ts';
 import { toWorkerError, type WorkerRequest, type WorkerResponse } from './ingest-worker-protocol.ts';
 
-const { storeDir, storeMemoryLimit, limits } = workerData as { storeDir: string; storeMemoryLimit?: string; limits: InputLimits };
+const { storeDir, storeMemoryLimit, archiveDir, limits } = workerData as {
+  storeDir: string; storeMemoryLimit?: string; archiveDir?: string; limits: InputLimits;
+};
 const port = parentPort!;
 const reply = (message: WorkerResponse) => port.postMessage(message);
 
 let store: EventStore;
 try {
-  store = await openDuckDbEventStore({ dir: storeDir, memoryLimit: storeMemoryLimit });
+  store = await openDuckDbEventStore({ dir: storeDir, memoryLimit: storeMemoryLimit, archiveDir });
 } catch (err) {
   reply({ id: 0, ok: false, error: toWorkerError(err) });
   process.exit(1);
@@ -73,6 +75,7 @@ port.on('message', (request: WorkerRequest) => {
       case 'stats': return store.stats();
       case 'lastSeq': return store.lastSeq();
       case 'retention': return store.enforceRetention(request.policy, request.now);
+      case 'archive': return store.archive(request.policy, request.now, { dryRun: request.dryRun });
       case 'close': return Promise.all([...exports.keys()].map(closeExport)).then(() => backend.close()).then(() => store.close());
       default: return Promise.reject(new Error(`unknown request ${JSON.stringify((request as { op?: unknown }).op)}`));
     }

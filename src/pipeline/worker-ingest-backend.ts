@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { InputLimits } from '../core/limits.ts';
 import type {
-  EventQuery, EventStore, EventStoreStats, RetentionPolicy, SearchBatch, SearchExportRequest, SearchRequest, SearchResult, StoredEvent,
+  ArchivePolicy, ArchiveReport, EventQuery, EventStore, EventStoreStats, RetentionPolicy, SearchBatch, SearchExportRequest, SearchRequest,
+  SearchResult, StoredEvent,
 } from '../store/event-store.ts';
 import type { IngestBackend, IngestBatch, IngestResult } from './ingest-backend.ts';
 import { fromWorkerError, type WorkerRequest, type WorkerResponse } from './ingest-worker-protocol.ts';
@@ -22,6 +23,8 @@ export interface WorkerIngestOptions {
   storeDir: string;
   /** DuckDB buffer memory, e.g. "512MB" (the store's default when absent). */
   storeMemoryLimit?: string;
+  /** Folder of the event archive (the store's default when absent). */
+  archiveDir?: string;
   limits: InputLimits;
   onWorkerError: (err: Error) => void;
 }
@@ -44,7 +47,7 @@ export class WorkerIngestBackend implements IngestBackend {
     this.options = options;
     const call = <T>(body: RequestBody) => this.call<T>(body);
     this.store = {
-      capabilities: { local: true },
+      capabilities: { local: true, archive: true },
       append: () => Promise.reject(new Error('append goes through the ingest pipeline')),
       lastSeq: () => call<number>({ op: 'lastSeq' }),
       query: (query: EventQuery) => call<StoredEvent[]>({ op: 'query', query }),
@@ -52,6 +55,8 @@ export class WorkerIngestBackend implements IngestBackend {
       exportSearch: (request: SearchExportRequest) => this.exportSearch(request),
       stats: () => call<EventStoreStats>({ op: 'stats' }),
       enforceRetention: (policy: RetentionPolicy, now: number) => call<number>({ op: 'retention', policy, now }),
+      archive: (policy: ArchivePolicy, now: number, options?: { dryRun?: boolean }) =>
+        call<ArchiveReport>({ op: 'archive', policy, now, dryRun: options?.dryRun === true }),
       close: () => this.close(),
     };
   }
@@ -116,7 +121,9 @@ export class WorkerIngestBackend implements IngestBackend {
 
   private spawn(): Promise<void> {
     const worker = new Worker(new URL('./ingest-worker.ts', import.meta.url), {
-      workerData: { storeDir: this.options.storeDir, storeMemoryLimit: this.options.storeMemoryLimit, limits: this.options.limits },
+      workerData: {
+        storeDir: this.options.storeDir, storeMemoryLimit: this.options.storeMemoryLimit, archiveDir: this.options.archiveDir, limits: this.options.limits,
+      },
     });
     this.worker = worker;
     return new Promise((resolve, reject) => {

@@ -43,6 +43,8 @@ export interface SearchRequest {
   fieldStats?: boolean;
   /** The search is interrupted after this long and fails with a StoreQueryError of failure `timeout`. */
   timeoutMs: number;
+  /** Also read the archived days of the range (Parquet files, slower); default false. */
+  includeArchive?: boolean;
 }
 
 /** One cell of a table result; `values()` lists arrive as their JSON text. */
@@ -62,8 +64,13 @@ export interface SearchMeta {
   tookMs: number;
   /** More rows matched than were returned (row or byte limit). */
   truncated: boolean;
-  /** Partitions (day tables) the search read. */
+  /** Partitions (day tables and archive files) the search read. */
   partitions: number;
+  /**
+   * Days of the range held in the archive (present when there are any): read when the request said
+   * `includeArchive`, else left out of the result, so a client can offer to include them.
+   */
+  archivedDays?: number;
 }
 
 /**
@@ -89,6 +96,8 @@ export interface SearchExportRequest {
   limit: number;
   /** Time limit for producing the first batch (the running statement is interrupted); unlimited afterwards. */
   timeoutMs: number;
+  /** Also read the archived days of the range; default false. */
+  includeArchive?: boolean;
 }
 
 /** One batch of an export, in result order. A table export repeats its columns in every batch. */
@@ -104,17 +113,46 @@ export interface RetentionPolicy {
 }
 
 export interface EventStoreStats {
+  /** Events, bytes, time range and day partitions of the live store; the archive is counted apart. */
   events: number;
   bytes: number;
   oldest?: number;
   newest?: number;
   partitions: number;
+  archive: ArchiveStats;
+}
+
+export interface ArchiveStats {
+  /** Days with at least one archive file. */
+  days: number;
+  files: number;
+  events: number;
+  bytes: number;
+  oldest?: number;
+  newest?: number;
+}
+
+/** When days move from the store to the archive, and how long archive files are kept. */
+export interface ArchivePolicy {
+  /** A day is archived once its last moment is older than this many days. */
+  hotDays: number;
+  /** Archive files of days older than this many days are deleted (0 keeps them forever). */
+  retentionDays: number;
+}
+
+/** What an archive run did (or, with `dryRun`, would do). Days are UTC days of receipt, `YYYY-MM-DD`. */
+export interface ArchiveReport {
+  dryRun: boolean;
+  archived: { day: string; file: string; events: number; bytes?: number }[];
+  deleted: { day: string; file: string; events: number; bytes: number }[];
 }
 
 /** What a backend can do beyond the interface, so callers ask instead of testing the backend's type. */
 export interface EventStoreCapabilities {
   /** Data stays on this machine's disk (size-based retention measures it). */
   local: boolean;
+  /** {@link EventStore.archive} moves old days to files that searches can still read. */
+  archive: boolean;
 }
 
 /**
@@ -142,5 +180,11 @@ export interface EventStore {
   stats(): Promise<EventStoreStats>;
   /** Applies the policy; returns how many events were removed. */
   enforceRetention(policy: RetentionPolicy, now: number): Promise<number>;
+  /**
+   * Moves the days older than the policy's hot window to the archive (verified files; a crash at any
+   * point leaves each day either in the store or in a complete, recorded file) and deletes archive
+   * files past the policy's retention. With `dryRun`, only reports what it would do.
+   */
+  archive(policy: ArchivePolicy, now: number, options?: { dryRun?: boolean }): Promise<ArchiveReport>;
   close(): Promise<void>;
 }

@@ -43,6 +43,9 @@ export const opsRoutes: FastifyPluginAsyncZod<OpsDeps> = async (app, opts) => {
         200: z.object({
           version: z.string(), uptimeSeconds: z.number(),
           events: z.object({ total: z.number(), bytes: z.number(), oldest: z.number().optional(), newest: z.number().optional() }),
+          archive: z.object({
+            days: z.number(), files: z.number(), events: z.number(), bytes: z.number(), oldest: z.number().optional(), newest: z.number().optional(),
+          }).describe('Events moved to the Parquet archive (storage.archive), not counted in `events`'),
           pipeline: z.object({ pendingRecords: z.number(), saturated: z.boolean(), eventsPerSecond: z.number() }),
         }),
       },
@@ -52,6 +55,7 @@ export const opsRoutes: FastifyPluginAsyncZod<OpsDeps> = async (app, opts) => {
     return {
       version: opts.version, uptimeSeconds: Math.round((Date.now() - opts.startedAt) / 1000),
       events: { total: stats.events, bytes: stats.bytes, oldest: stats.oldest, newest: stats.newest },
+      archive: stats.archive,
       pipeline: { pendingRecords: opts.pipeline.pendingRecords, saturated: opts.pipeline.saturated, eventsPerSecond: opts.pipeline.eventsPerSecond },
     };
   });

@@ -33,6 +33,7 @@ export const searchExportRoutes: FastifyPluginAsyncZod<{ events: EventStore; lim
         to: z.string().max(64).optional().describe('End (exclusive), same forms; default now'),
         format: z.enum(SEARCH_EXPORT_FORMATS).default('csv'),
         limit: z.coerce.number().int().min(1).max(MAX_EXPORT_ROWS).default(MAX_EXPORT_ROWS).describe('Most events or rows'),
+        archive: z.enum(['true', 'false']).default('false').describe('`true`: also export the archived days of the range'),
       }).strict(),
     },
   }, async (request, reply) => {
@@ -42,7 +43,8 @@ export const searchExportRoutes: FastifyPluginAsyncZod<{ events: EventStore; lim
     const describe = (rows: number) => `${format}, ${rows} rows, ${new Date(from).toISOString()} to ${new Date(to).toISOString()}: ${request.query.query}`;
     // Who took a copy of which events is worth recording; the count grows as the rows go out.
     auditDetails(request, { action: 'search.export', targetType: 'search', note: describe(0) });
-    const batches = opts.events.exportSearch({ query, from, to, limit, timeoutMs: opts.limits.timeoutMs })[Symbol.asyncIterator]();
+    const includeArchive = request.query.archive === 'true';
+    const batches = opts.events.exportSearch({ query, from, to, limit, timeoutMs: opts.limits.timeoutMs, includeArchive })[Symbol.asyncIterator]();
     // The first batch before the headers: a timeout or a refused query still answers with a proper error.
     let first: IteratorResult<SearchBatch>;
     try {

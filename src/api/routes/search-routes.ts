@@ -35,6 +35,8 @@ const searchAnswer = z.object({
   })).optional().describe('Fields of the returned events with their 10 most common values'),
   meta: z.object({
     from: z.number(), to: z.number(), tookMs: z.number(), truncated: z.boolean(), partitions: z.number(),
+    archivedDays: z.number().optional()
+      .describe('Days of the range held in the archive: searched when the request said `archive: true`, else left out (present only when there are any)'),
   }),
 });
 
@@ -51,6 +53,7 @@ export const searchRoutes: FastifyPluginAsyncZod<{ events: EventStore; limits: S
         limit: z.number().int().min(1).max(MAX_LIMIT).default(100).describe('Most events returned'),
         histogram: z.boolean().default(true),
         fields: z.boolean().default(true).describe('Summarize the fields of the returned events'),
+        archive: z.boolean().default(false).describe('Also search the archived days of the range (Parquet files; slower)'),
       }).strict(),
       response: { 200: searchAnswer },
     },
@@ -61,7 +64,7 @@ export const searchRoutes: FastifyPluginAsyncZod<{ events: EventStore; limits: S
     try {
       const result = await opts.events.search({
         query, from, to, limit: body.limit, maxRows: opts.limits.maxRows,
-        histogram: body.histogram, fieldStats: body.fields, timeoutMs: opts.limits.timeoutMs,
+        histogram: body.histogram, fieldStats: body.fields, timeoutMs: opts.limits.timeoutMs, includeArchive: body.archive,
       });
       return { ...result, events: result.events?.map((e) => ({ ...e, fields: e.fields as Record<string, unknown> })) };
     } catch (err) {

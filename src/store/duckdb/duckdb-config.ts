@@ -1,4 +1,6 @@
 import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ArchiveStep } from './duckdb-archive.ts';
 
 /** Options of the embedded DuckDB event store, with defaults sized for a small self-hosted box. */
 export interface DuckDbEventStoreOptions {
@@ -32,6 +34,8 @@ export interface DuckDbEventStoreOptions {
   rowGroupSize?: number;
   /** Most events one query returns, whatever its `limit` (default 10,000). */
   maxQueryLimit?: number;
+  /** Folder of the Parquet archive files (default `<dir>/archive`); from configuration, never from clients. */
+  archiveDir?: string;
   /** Test hooks; never set in production. */
   hooks?: DuckDbTestHooks;
 }
@@ -40,6 +44,11 @@ export interface DuckDbEventStoreOptions {
 export interface DuckDbTestHooks {
   /** Called inside the append transaction after rows are written and before COMMIT; may throw. */
   beforeCommit?: () => void | Promise<void>;
+  /**
+   * Called while a day is archived: `copied` after the temporary file is written and verified, before
+   * it is renamed; `renamed` inside the catalog transaction, before COMMIT. May throw.
+   */
+  archiveStep?: (step: ArchiveStep, day: number) => void | Promise<void>;
 }
 
 export interface ResolvedDuckDbOptions {
@@ -49,6 +58,7 @@ export interface ResolvedDuckDbOptions {
   checkpointThreshold: string;
   rowGroupSize: number;
   maxQueryLimit: number;
+  archiveDir: string;
   hooks: DuckDbTestHooks;
 }
 
@@ -76,5 +86,10 @@ export function resolveDuckDbOptions(options: DuckDbEventStoreOptions): Resolved
   if (!Number.isInteger(maxQueryLimit) || maxQueryLimit < 1 || maxQueryLimit > 1_000_000) {
     throw new TypeError(`event store: \`maxQueryLimit\` must be an integer from 1 to 1,000,000, got ${maxQueryLimit}`);
   }
-  return { dir: options.dir, memoryLimit, threads, checkpointThreshold, rowGroupSize, maxQueryLimit, hooks: options.hooks ?? {} };
+  if (options.archiveDir !== undefined && (typeof options.archiveDir !== 'string' || options.archiveDir.trim() === '')) {
+    throw new TypeError('event store: `archiveDir` must be a non-empty path');
+  }
+  // Absolute: DuckDB resolves a relative path against the process's working folder, which may change.
+  const archiveDir = resolve(options.archiveDir ?? join(options.dir, 'archive'));
+  return { dir: options.dir, memoryLimit, threads, checkpointThreshold, rowGroupSize, maxQueryLimit, archiveDir, hooks: options.hooks ?? {} };
 }

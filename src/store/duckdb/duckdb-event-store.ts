@@ -1,18 +1,22 @@
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
-  EventQuery, EventStore, EventStoreCapabilities, EventStoreStats, RetentionPolicy, SearchBatch, SearchExportRequest, SearchRequest,
-  SearchResult, StoredEvent,
+  ArchivePolicy, ArchiveReport, ArchiveStats, EventQuery, EventStore, EventStoreCapabilities, EventStoreStats, RetentionPolicy, SearchBatch,
+  SearchExportRequest, SearchRequest, SearchResult, StoredEvent,
 } from '../event-store.ts';
+import {
+  assertArchiveFileName, isoDay, nextArchiveFileName, removeTempFiles, unrecordedFiles, writeArchiveFile, type ArchivedPartition,
+} from './duckdb-archive.ts';
 import { resolveDuckDbOptions, type DuckDbEventStoreOptions, type ResolvedDuckDbOptions } from './duckdb-config.ts';
 import { DUCKDB_SEARCH_SETUP } from './duckdb-dialect.ts';
 import { compileEventQuery, type PartitionInfo } from './duckdb-query.ts';
 import { appendEventRow, decodeEventRow, validateBatch } from './duckdb-rows.ts';
 import {
-  CREATE_META_SQL, SCHEMA_VERSION, STORAGE_VERSION, createPartitionSql, dayOf, dayStart, partitionTable, storageSupportsZstd,
+  CREATE_META_SQL, SCHEMA_VERSION, STORAGE_VERSION, assertPartitionName, createPartitionSql, dayOf, dayStart, partitionTable, sqlString,
+  storageSupportsZstd,
 } from './duckdb-schema.ts';
-import { runSearch, streamSearch } from './duckdb-search.ts';
+import { runSearch, streamSearch, type SearchPartition } from './duckdb-search.ts';
 import { SerialQueue } from './serial-queue.ts';
 import {
   StoreClosedError, StoreQueryError, StoreWriteError, classifyFailure, firstLine, isFatal,
@@ -52,7 +56,7 @@ export async function openDuckDbEventStore(options: DuckDbEventStoreOptions): Pr
  * search does not stall ingest.
  */
 class DuckDbEventStore implements EventStore {
-  readonly capabilities: EventStoreCapabilities = { local: true };
+  readonly capabilities: EventStoreCapabilities = { local: true, archive: true };
   private readonly options: ResolvedDuckDbOptions;
   private readonly file: string;
   private handles: Handles | undefined;
@@ -61,6 +65,8 @@ class DuckDbEventStore implements EventStore {
   private closed = false;
   private lastSeqValue = 0;
   private readonly partitions = new Map<number, PartitionInfo>();
+  /** Archive files by file name (a day may have several). */
+  private readonly archived = new Map<string, ArchivedPartition>();
   /** Whether the database file's storage format can hold zstd columns (files created before it cannot). */
   private zstd = false;
   private readonly writes = new SerialQueue();
@@ -155,6 +161,13 @@ class DuckDbEventStore implements EventStore {
     for (const [day, table, rows, minTs, maxTs, rawBytes] of reader.getRows()) {
       this.partitions.set(Number(day), {
         day: Number(day), table: String(table), rows: Number(rows), minTs: Number(minTs), maxTs: Number(maxTs), rawBytes: Number(rawBytes),
+      });
+    }
+    const files = await conn.runAndReadAll('SELECT day, file, rows, min_ts, max_ts, bytes, sha256 FROM archived_partitions');
+    this.archived.clear();
+    for (const [day, file, rows, minTs, maxTs, bytes, sha256] of files.getRows()) {
+      this.archived.set(String(file), {
+        day: Number(day), file: String(file), rows: Number(rows), minTs: Number(minTs), maxTs: Number(maxTs), bytes: Number(bytes), sha256: String(sha256),
       });
     }
   }
@@ -319,10 +332,15 @@ class DuckDbEventStore implements EventStore {
         const handles = this.handles;
         if (!handles) throw new StoreQueryError('search failed: the database is not open', 'unavailable');
         try {
-          return await runSearch(handles.reader, [...this.partitions.values()], request, this.options.maxQueryLimit);
+          const archived = this.archivedOverlapping(request);
+          const result = await runSearch(handles.reader, this.searchPartitions(request.includeArchive === true, archived), request, this.options.maxQueryLimit);
+          const archivedDays = new Set(archived.map((a) => a.day)).size;
+          if (archivedDays > 0) result.meta.archivedDays = archivedDays;
+          return result;
         } catch (err) {
-          // A partition dropped by retention meanwhile: the second attempt uses the updated catalog.
-          if (attempt < 2 && err instanceof StoreQueryError && /does not exist/i.test(err.message)) continue;
+          // A partition dropped by retention or archived meanwhile, or an archive file deleted by its
+          // retention: the second attempt uses the updated catalog.
+          if (attempt < 2 && err instanceof StoreQueryError && /does not exist|no files found/i.test(err.message)) continue;
           if (isFatal((err as Error).cause ?? err)) this.broken = err;
           throw err;
         }
@@ -343,10 +361,23 @@ class DuckDbEventStore implements EventStore {
     this.exports.add(conn);
     try {
       await conn.run(`USE ${DB_NAME}`);
-      yield* streamSearch(conn, [...this.partitions.values()], request);
+      yield* streamSearch(conn, this.searchPartitions(request.includeArchive === true, this.archivedOverlapping(request)), request);
     } finally {
       if (this.exports.delete(conn)) conn.closeSync();
     }
+  }
+
+  /** Archive files holding events of the request's range. */
+  private archivedOverlapping(request: { from: number; to: number }): ArchivedPartition[] {
+    const { from, to } = request ?? {};
+    return [...this.archived.values()].filter((a) => a.rows > 0 && a.maxTs >= from && a.minTs < to);
+  }
+
+  /** The day tables, plus the given archive files when the archive is included. */
+  private searchPartitions(includeArchive: boolean, archived: readonly ArchivedPartition[]): SearchPartition[] {
+    const live: SearchPartition[] = [...this.partitions.values()];
+    if (!includeArchive) return live;
+    return [...live, ...archived.map((a) => ({ rows: a.rows, minTs: a.minTs, maxTs: a.maxTs, parquet: join(this.options.archiveDir, assertArchiveFileName(a.file)) }))];
   }
 
   async stats(): Promise<EventStoreStats> {
@@ -362,8 +393,21 @@ class DuckDbEventStore implements EventStore {
         if (newest === undefined || p.maxTs > newest) newest = p.maxTs;
       }
       const bytes = await this.usedBytes(handles.writer);
-      return { events, bytes, partitions: this.partitions.size, ...(oldest === undefined ? {} : { oldest, newest }) };
+      return { events, bytes, partitions: this.partitions.size, ...(oldest === undefined ? {} : { oldest, newest }), archive: this.archiveStats() };
     });
+  }
+
+  private archiveStats(): ArchiveStats {
+    const files = [...this.archived.values()];
+    const stats: ArchiveStats = {
+      days: new Set(files.map((a) => a.day)).size, files: files.length,
+      events: files.reduce((sum, a) => sum + a.rows, 0), bytes: files.reduce((sum, a) => sum + a.bytes, 0),
+    };
+    if (files.length > 0) {
+      stats.oldest = Math.min(...files.map((a) => a.minTs));
+      stats.newest = Math.max(...files.map((a) => a.maxTs));
+    }
+    return stats;
   }
 
   /**
@@ -449,13 +493,103 @@ class DuckDbEventStore implements EventStore {
       throw new StoreWriteError(`event store retention failed: ${firstLine(err)}`, classifyFailure(err), { cause: err });
     }
     for (const p of victims) this.partitions.delete(p.day);
+    await this.checkpointQuietly(conn);
+    return victims.reduce((sum, p) => sum + p.rows, 0);
+  }
+
+  async archive(policy: ArchivePolicy, now: number, options: { dryRun?: boolean } = {}): Promise<ArchiveReport> {
+    if (this.closed) throw new StoreClosedError('event store');
+    const { hotDays, retentionDays } = policy ?? ({} as ArchivePolicy);
+    for (const [name, value] of [['hotDays', hotDays], ['retentionDays', retentionDays], ['now', now]] as const) {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        throw new StoreWriteError(`invalid archive policy: \`${name}\` must be a non-negative number`, 'invalid-input');
+      }
+    }
+    const dryRun = options?.dryRun === true;
+    return this.writes.run(async () => {
+      const { writer } = await this.ensureUsable();
+      const dir = this.options.archiveDir;
+      // Like retention: a day goes once its *last* moment is older than the cutoff.
+      const due = [...this.partitions.values()].filter((p) => dayStart(p.day + 1) <= now - hotDays * MS_PER_DAY).sort((a, b) => a.day - b.day);
+      const expired = (day: number) => retentionDays > 0 && dayStart(day + 1) <= now - retentionDays * MS_PER_DAY;
+      const report: ArchiveReport = { dryRun, archived: [], deleted: [] };
+      if (dryRun) {
+        for (const p of due) report.archived.push({ day: isoDay(p.day), file: nextArchiveFileName(p.day, this.archived.values()), events: p.rows });
+        for (const a of this.archived.values()) if (expired(a.day)) report.deleted.push({ day: isoDay(a.day), file: a.file, events: a.rows, bytes: a.bytes });
+        return report;
+      }
+      try {
+        await mkdir(dir, { recursive: true });
+        await removeTempFiles(dir);
+      } catch (err) {
+        throw new StoreWriteError(`cannot prepare the archive folder ${dir}: ${firstLine(err)}`, classifyFailure(err), { cause: err });
+      }
+      for (const p of due) {
+        const file = await this.archiveDay(writer, p, dir);
+        report.archived.push({ day: isoDay(file.day), file: file.file, events: file.rows, bytes: file.bytes });
+      }
+      for (const a of [...this.archived.values()].filter((a) => expired(a.day))) {
+        await this.forgetArchiveFile(writer, a);
+        await rm(join(dir, assertArchiveFileName(a.file)), { force: true });
+        report.deleted.push({ day: isoDay(a.day), file: a.file, events: a.rows, bytes: a.bytes });
+      }
+      // Files whose catalog row went but whose deletion a crash interrupted.
+      for (const orphan of await unrecordedFiles(dir, new Set(this.archived.keys()))) {
+        if (expired(orphan.day)) await rm(join(dir, orphan.file), { force: true });
+      }
+      if (due.length > 0) await this.checkpointQuietly(writer);
+      return report;
+    });
+  }
+
+  /** Writes one day table to a verified file, then records the file and drops the table in one transaction. */
+  private async archiveDay(conn: DuckDBConnection, p: PartitionInfo, dir: string): Promise<ArchivedPartition> {
+    const hook = this.options.hooks.archiveStep;
+    const file = nextArchiveFileName(p.day, this.archived.values());
+    const failed = (err: unknown): never => {
+      if (isFatal(err)) this.broken = err;
+      throw new StoreWriteError(`archiving ${isoDay(p.day)} failed (its events stay in the event store): ${firstLine(err)}`, classifyFailure(err), { cause: err });
+    };
+    let record: ArchivedPartition;
+    try {
+      const written = await writeArchiveFile(conn, p.table, dir, file, hook && ((step) => hook(step, p.day)));
+      record = { day: p.day, file, rows: written.rows, minTs: p.minTs, maxTs: p.maxTs, bytes: written.bytes, sha256: written.sha256 };
+    } catch (err) {
+      return failed(err);
+    }
+    try {
+      await conn.run('BEGIN TRANSACTION');
+      await conn.run('INSERT INTO archived_partitions VALUES ($day, $file, $rows, $minTs, $maxTs, $bytes, $sha256)', { ...record });
+      await conn.run(`DROP TABLE "${assertPartitionName(p.table)}"`);
+      await conn.run('DELETE FROM event_partitions WHERE day = $day', { day: p.day });
+      await hook?.('renamed', p.day);
+      await conn.run('COMMIT');
+    } catch (err) {
+      await rollbackQuietly(conn);
+      return failed(err);
+    }
+    this.partitions.delete(p.day);
+    this.archived.set(file, record);
+    return record;
+  }
+
+  private async forgetArchiveFile(conn: DuckDBConnection, a: ArchivedPartition): Promise<void> {
+    try {
+      await conn.run('DELETE FROM archived_partitions WHERE file = $file', { file: a.file });
+    } catch (err) {
+      if (isFatal(err)) this.broken = err;
+      throw new StoreWriteError(`archive retention failed: ${firstLine(err)}`, classifyFailure(err), { cause: err });
+    }
+    this.archived.delete(a.file);
+  }
+
+  private async checkpointQuietly(conn: DuckDBConnection): Promise<void> {
     try {
       await conn.run('CHECKPOINT');
     } catch (err) {
       // Freed blocks are then reclaimed at the next automatic checkpoint; only a fatal error matters.
       if (isFatal(err)) this.broken = err;
     }
-    return victims.reduce((sum, p) => sum + p.rows, 0);
   }
 
   async close(): Promise<void> {
@@ -465,12 +599,6 @@ class DuckDbEventStore implements EventStore {
     await Promise.allSettled([this.writes.run(async () => undefined), this.reads.run(async () => undefined)]);
     this.release();
   }
-}
-
-/** A SQL string literal (the data directory comes from configuration, not from clients). */
-function sqlString(text: string): string {
-  if (text.includes('\0')) throw new Error('path contains a NUL character');
-  return `'${text.replaceAll("'", "''")}'`;
 }
 
 async function rollbackQuietly(conn: DuckDBConnection): Promise<void> {

@@ -86,6 +86,12 @@ export function assertPartitionName(name: string): string {
   return name;
 }
 
+/** A SQL string literal, for paths: they come from configuration and validated file names, never from clients. */
+export function sqlString(text: string): string {
+  if (text.includes('\0')) throw new Error('path contains a NUL character');
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
 /**
  * Columns holding long, repetitive text (JSON fields, the original record, the message). zstd on
  * these stores the bench's events in ~45 instead of ~350 bytes each and costs less CPU at checkpoint
@@ -129,6 +135,11 @@ export const CREATE_META_SQL = [
   `CREATE TABLE IF NOT EXISTS event_partitions (
      day INTEGER NOT NULL, table_name VARCHAR NOT NULL, rows BIGINT NOT NULL,
      min_ts BIGINT NOT NULL, max_ts BIGINT NOT NULL, raw_bytes BIGINT NOT NULL)`,
+  // Archived days: one row per Parquet file (a day receiving late events after archiving gets a second
+  // file). `file` is a name inside the configured archive folder, never a path.
+  `CREATE TABLE IF NOT EXISTS archived_partitions (
+     day INTEGER NOT NULL, file VARCHAR NOT NULL, rows BIGINT NOT NULL, min_ts BIGINT NOT NULL, max_ts BIGINT NOT NULL,
+     bytes BIGINT NOT NULL, sha256 VARCHAR NOT NULL)`,
 ];
 
 /**

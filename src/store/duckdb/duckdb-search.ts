@@ -1,4 +1,5 @@
 import type { DuckDBConnection, DuckDBResultReader, DuckDBValue } from '@duckdb/node-api';
+import { basename } from 'node:path';
 import { summarizeFields } from '../../search/field-stats.ts';
 import { compileSearch, type CompiledSearch } from '../../search/sql/search-compiler.ts';
 import { bucketStarts, roundInterval } from '../../search/sql/time-buckets.ts';
@@ -6,10 +7,10 @@ import type {
   SearchBatch, SearchCell, SearchExportRequest, SearchHistogram, SearchRequest, SearchResult, StoredEvent,
 } from '../event-store.ts';
 import { StoreQueryError, classifyFailure, firstLine } from '../store-errors.ts';
+import { assertArchiveFileName } from './duckdb-archive.ts';
 import { EMPTY_EVENTS_TABLE, duckDbDialect } from './duckdb-dialect.ts';
-import type { PartitionInfo } from './duckdb-query.ts';
 import { decodeEventRow } from './duckdb-rows.ts';
-import { assertPartitionName } from './duckdb-schema.ts';
+import { assertPartitionName, sqlString } from './duckdb-schema.ts';
 
 /** Table rows a search returns when the request does not say (search.maxRows). */
 export const DEFAULT_MAX_ROWS = 10_000;
@@ -23,12 +24,21 @@ const EXPORT_BATCH_ROWS = 2_048;
 export const MAX_EXPORT_ROWS = 1_000_000;
 
 /**
+ * What a search reads: a day table, or an archived day's Parquet file (`parquet`: its absolute path,
+ * whose file name is checked again here). Both have the same columns (checked when the file is written).
+ */
+export type SearchPartition = { rows: number; minTs: number; maxTs: number } & (
+  | { table: string; parquet?: undefined }
+  | { parquet: string; table?: undefined }
+);
+
+/**
  * Runs a search on `conn` (the store's read connection) over the `partitions` whose time range
  * overlaps the request's. Every statement runs under one deadline: when it passes, the running
  * statement is interrupted and the search fails with a StoreQueryError of failure `timeout`.
  */
 export async function runSearch(
-  conn: DuckDBConnection, partitions: readonly PartitionInfo[], request: SearchRequest, maxLimit: number,
+  conn: DuckDBConnection, partitions: readonly SearchPartition[], request: SearchRequest, maxLimit: number,
 ): Promise<SearchResult> {
   const started = Date.now();
   const { from, to, timeoutMs } = checkRequest(request);
@@ -68,7 +78,7 @@ export async function runSearch(
  * not hold the connection forever before its first row.
  */
 export async function* streamSearch(
-  conn: DuckDBConnection, partitions: readonly PartitionInfo[], request: SearchExportRequest,
+  conn: DuckDBConnection, partitions: readonly SearchPartition[], request: SearchExportRequest,
 ): AsyncGenerator<SearchBatch> {
   const { from, to, timeoutMs } = checkRequest(request);
   const limit = Math.min(Math.floor(request.limit), MAX_EXPORT_ROWS);
@@ -111,16 +121,32 @@ function checkRequest(request: { from: number; to: number; limit: number; timeou
 }
 
 /** Partitions whose event-time range overlaps [from, to), newest first. */
-function overlapping(partitions: readonly PartitionInfo[], from: number, to: number): PartitionInfo[] {
+function overlapping(partitions: readonly SearchPartition[], from: number, to: number): SearchPartition[] {
   return partitions
     .filter((p) => p.rows > 0 && p.maxTs >= from && p.minTs < to)
     .sort((a, b) => b.maxTs - a.maxTs);
 }
 
-/** A FROM item of every row of the partitions (an empty relation of the right shape when none). */
-function union(partitions: readonly PartitionInfo[]): string {
+/**
+ * A FROM item of every row of the partitions (an empty relation of the right shape when none); the
+ * archive files of the range are read by one `read_parquet` of their list.
+ */
+function union(partitions: readonly SearchPartition[]): string {
   if (partitions.length === 0) return `(SELECT * FROM ${EMPTY_EVENTS_TABLE})`;
-  return `(${partitions.map((p) => `SELECT * FROM "${assertPartitionName(p.table)}"`).join(' UNION ALL ')})`;
+  const selects = partitions.filter((p) => p.parquet === undefined).map((p) => `SELECT * FROM ${relation(p)}`);
+  const files = partitions.flatMap((p) => (p.parquet === undefined ? [] : [parquetPath(p.parquet)]));
+  if (files.length > 0) selects.push(`SELECT * FROM read_parquet([${files.join(', ')}])`);
+  return `(${selects.join(' UNION ALL ')})`;
+}
+
+/** The FROM item of one partition: its quoted table, or a `read_parquet` of its file. */
+function relation(p: SearchPartition): string {
+  return p.parquet === undefined ? `"${assertPartitionName(p.table)}"` : `read_parquet(${parquetPath(p.parquet)})`;
+}
+
+function parquetPath(path: string): string {
+  assertArchiveFileName(basename(path));
+  return sqlString(path);
 }
 
 /**
@@ -128,7 +154,7 @@ function union(partitions: readonly PartitionInfo[]): string {
  * stopping once the partitions left cannot hold anything newer than what was found: the common "last
  * 100 events" over 30 days then reads one or two days. Other searches run as one statement.
  */
-async function readEvents(compiled: CompiledSearch, partitions: readonly PartitionInfo[], deadline: Deadline): Promise<StoredEvent[]> {
+async function readEvents(compiled: CompiledSearch, partitions: readonly SearchPartition[], deadline: Deadline): Promise<StoredEvent[]> {
   const n = compiled.newestFirstLimit;
   if (n === undefined || partitions.length === 1) {
     const sql = compiled.statement(union(partitions));
@@ -137,14 +163,14 @@ async function readEvents(compiled: CompiledSearch, partitions: readonly Partiti
   let found: StoredEvent[] = [];
   for (const p of partitions) {
     if (found.length >= n && found[n - 1]!.timestamp > p.maxTs) break;
-    const sql = `SELECT ${duckDbDialect.eventColumns} FROM "${assertPartitionName(p.table)}" AS e WHERE ${compiled.filter} ORDER BY ${duckDbDialect.newestFirst} LIMIT $fast_limit`;
+    const sql = `SELECT ${duckDbDialect.eventColumns} FROM ${relation(p)} AS e WHERE ${compiled.filter} ORDER BY ${duckDbDialect.newestFirst} LIMIT $fast_limit`;
     const rows = (await deadline.run(sql, { ...compiled.paramsFor(sql), fast_limit: n })).getRows().map(decodeEventRow);
     found = [...found, ...rows].sort((a, b) => b.timestamp - a.timestamp || b.seq - a.seq).slice(0, n);
   }
   return found;
 }
 
-async function histogram(compiled: CompiledSearch, partitions: readonly PartitionInfo[], from: number, to: number, deadline: Deadline): Promise<SearchHistogram> {
+async function histogram(compiled: CompiledSearch, partitions: readonly SearchPartition[], from: number, to: number, deadline: Deadline): Promise<SearchHistogram> {
   const intervalMs = roundInterval(from, to);
   const counts = new Map<number, number>();
   if (partitions.length > 0) {
