@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseQuery } from '../../src/search/query-parser.ts';
 import { openDuckDbEventStore, type DuckDbEventStoreOptions } from '../../src/store/duckdb/duckdb-event-store.ts';
 import type { EventStore, SearchRequest, SearchResult, StoredEvent } from '../../src/store/event-store.ts';
-import { StoreWriteError } from '../../src/store/store-errors.ts';
+import { StoreQueryError, StoreWriteError } from '../../src/store/store-errors.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 9, 1);
@@ -220,6 +220,20 @@ describe('archive', () => {
     expect((await readdir(archiveDir)).sort()).toEqual([FILES[2], 'events-2026-10-09.parquet']);
     expect(await exported(store, true)).toEqual([8, 9, 10, 11, 12]);
     expect((await store.stats()).archive).toMatchObject({ days: 2, files: 2, events: 5 });
+  });
+
+  it('says which archive file is missing instead of failing obscurely', async () => {
+    const store = await openStore();
+    await store.append(EVENTS);
+    await store.archive(POLICY, NOW);
+    await rm(join(archiveDir, FILES[1]!));
+    const error = await search(store, '', { includeArchive: true }).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(StoreQueryError);
+    expect((error as StoreQueryError).failure).toBe('unavailable');
+    expect((error as Error).message).toContain(`archive file ${join(archiveDir, FILES[1]!)} is missing`);
+    // Without the archive, and over ranges without that day, searches still work.
+    expect((await search(store, '')).events).toHaveLength(3);
+    expect((await search(store, '', { includeArchive: true, from: T0, to: T0 + DAY })).events).toHaveLength(4);
   });
 
   it('refuses an invalid policy', async () => {

@@ -1,4 +1,5 @@
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { existsSync } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
@@ -377,7 +378,14 @@ class DuckDbEventStore implements EventStore {
   private searchPartitions(includeArchive: boolean, archived: readonly ArchivedPartition[]): SearchPartition[] {
     const live: SearchPartition[] = [...this.partitions.values()];
     if (!includeArchive) return live;
-    return [...live, ...archived.map((a) => ({ rows: a.rows, minTs: a.minTs, maxTs: a.maxTs, parquet: join(this.options.archiveDir, assertArchiveFileName(a.file)) }))];
+    return [...live, ...archived.map((a) => {
+      const parquet = join(this.options.archiveDir, assertArchiveFileName(a.file));
+      // DuckDB would only say "No files found that match the pattern".
+      if (!existsSync(parquet)) {
+        throw new StoreQueryError(`archive file ${parquet} is missing (moved or deleted outside Vigil): restore it from a backup, or search without the archive`, 'unavailable');
+      }
+      return { rows: a.rows, minTs: a.minTs, maxTs: a.maxTs, parquet };
+    })];
   }
 
   async stats(): Promise<EventStoreStats> {

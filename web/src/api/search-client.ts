@@ -9,11 +9,13 @@ export interface SearchRequest {
   to: string;
   /** Most events (or rows) to return. */
   limit?: number;
+  /** Also search the archived days of the range (slower). */
+  archive?: boolean;
 }
 
 /** Runs a query; a syntax error is an ApiError with code `QUERY_SYNTAX` (see `syntaxErrorSpan`). */
 export async function runSearch(req: SearchRequest, signal?: AbortSignal): Promise<SearchResult> {
-  const body = { query: req.query, from: req.from, to: req.to, ...(req.limit !== undefined ? { limit: req.limit } : {}), histogram: true, fields: true };
+  const body = { query: req.query, from: req.from, to: req.to, ...(req.limit !== undefined ? { limit: req.limit } : {}), histogram: true, fields: true, archive: req.archive === true };
   return decodeSearchResult(await request('POST', '/search', { body, signal }));
 }
 
@@ -22,6 +24,7 @@ export type ExportFormat = 'csv' | 'ndjson';
 /** URL that downloads every result of the query as a file (the server streams it as an attachment). */
 export function searchExportUrl(req: SearchRequest, format: ExportFormat): string {
   const query = new URLSearchParams({ query: req.query, from: req.from, to: req.to, format });
+  if (req.archive) query.set('archive', 'true');
   return `/api/v1/search/export?${query.toString()}`;
 }
 

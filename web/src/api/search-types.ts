@@ -39,6 +39,8 @@ export interface SearchMeta {
   /** The result stopped at the row limit. */
   truncated: boolean;
   partitions: number;
+  /** Days of the range held in the archive: searched only when the request asked for them. */
+  archivedDays?: number;
 }
 
 export type SearchResult =
@@ -116,6 +118,7 @@ export function decodeSearchResult(body: unknown): SearchResult {
     tookMs: num(m.tookMs, 'meta.tookMs'),
     truncated: bool(m.truncated, 'meta.truncated'),
     partitions: optNum(m.partitions, 'meta.partitions') ?? 0,
+    archivedDays: optNum(m.archivedDays, 'meta.archivedDays'),
   };
   const histogram = decodeHistogram(b.histogram);
   const fields = decodeFields(b.fields);

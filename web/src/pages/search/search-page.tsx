@@ -3,7 +3,7 @@
  * links); results are events (virtualized table, field sidebar) or a table (stats, top, rare,
  * timechart with its chart), with a histogram of every matching event that zooms on drag.
  */
-import { useCallback, useMemo, useRef } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { searchExportUrl, runSearch, type SearchRequest } from '../../api/search-client.ts';
 import { ApiError } from '../../api/errors.ts';
 import { syntaxErrorSpan, type SearchResult } from '../../api/search-types.ts';
@@ -46,10 +46,12 @@ function countText(result: SearchResult): string {
 /** The Search page; its state is the URL query string `search`. */
 export function SearchPage({ search }: { search: string }) {
   const state = useMemo(() => stateFromUrl(search), [search]);
-  const request: SearchRequest = useMemo(() => ({ query: state.q, from: state.from, to: state.to, limit: EVENT_LIMIT }), [state]);
+  const [includeArchive, setIncludeArchive] = useState(false);
+  const request: SearchRequest = useMemo(
+    () => ({ query: state.q, from: state.from, to: state.to, limit: EVENT_LIMIT, archive: includeArchive }), [state, includeArchive]);
   const key = stateToUrl(state);
   const load = useCallback((signal: AbortSignal) => runSearch(request, signal), [request]);
-  const result = usePoll(load, 0, key);
+  const result = usePoll(load, 0, includeArchive ? `${key}&archive` : key);
   const known = useRef(new Set<string>());
 
   const go = (next: SearchState): void => {
@@ -67,6 +69,14 @@ export function SearchPage({ search }: { search: string }) {
   }
   const problem = result.error !== undefined ? problemOf(result.error, state.q) : null;
   const range = data ? { from: data.meta.from, to: data.meta.to } : undefined;
+  // Offered only when the range reaches archived days (they are slower to search), kept while ticked.
+  const archivedDays = data?.meta.archivedDays ?? 0;
+  const archiveBox = (archivedDays > 0 || includeArchive) && (
+    <label className="checkbox" title="Archived days are read from their Parquet files: slower">
+      <input type="checkbox" checked={includeArchive} onChange={(e) => setIncludeArchive(e.target.checked)} data-testid="include-archive" />
+      Include archive{archivedDays > 0 ? ` (${formatInt(archivedDays)} day${archivedDays === 1 ? '' : 's'})` : ''}
+    </label>
+  );
 
   const zoomOut = (): void => {
     const now = Date.now();
@@ -87,7 +97,7 @@ export function SearchPage({ search }: { search: string }) {
       <section className="panel search-panel">
         <QueryBar query={state.q} problem={problem} running={result.loading} fieldNames={[...known.current]}
           onRun={(q) => go({ ...state, q })}
-          extra={<TimePicker range={state} onChange={(r) => go({ ...state, ...r })} />} />
+          extra={<><TimePicker range={state} onChange={(r) => go({ ...state, ...r })} />{archiveBox}</>} />
       </section>
 
       {result.error !== undefined && problem === null && <ErrorNotice error={result.error} onRetry={result.refresh} />}
