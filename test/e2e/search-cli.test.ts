@@ -95,6 +95,15 @@ describe('vigil search', () => {
     expect(answer.histogram).toBeDefined();
   });
 
+  it('asks for archived days with --archive, in search and export alike', async () => {
+    const json = await vigil(['search', 'labels.test:cli', '--from', '-1h', '--archive', '--format', 'json'], withToken());
+    expect(json.code).toBe(0);
+    expect((JSON.parse(json.stdout) as { events: unknown[] }).events).toHaveLength(30);
+    const ndjson = await vigil(['search', 'labels.test:cli', '--from', '-1h', '--archive', '--format', 'ndjson', '--limit', '2'], withToken());
+    expect(ndjson.code).toBe(0);
+    expect(ndjson.stdout.trimEnd().split('\n')).toHaveLength(2);
+  });
+
   it('streams CSV and NDJSON through the export route, with the token from a file', async () => {
     const tokenFile = join(dir, 'token');
     writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });

@@ -25,6 +25,7 @@ described in docs/query-language.md; quote the query for your shell, e.g. 'user.
 Options:
   --from TIME         Start of the time range: -15m, -24h, -7d, now, ISO 8601 or ms (default: -24h)
   --to TIME           End of the time range (default: now)
+  --archive           Also read days archived to Parquet (storage.archive; slower, read-only)
   --limit N           Most events or rows: table and json up to ${MAX_SEARCH_LIMIT} (default ${DEFAULT_LIMIT}),
                       csv and ndjson up to ${MAX_EXPORT_LIMIT} (default: all, up to ${MAX_EXPORT_LIMIT})
   --format F          table (default): aligned columns fitting the terminal
@@ -75,7 +76,7 @@ export const searchCommand: Command = {
   async run(argv) {
     const parsed = parseOptions(joinRelativeTimes(argv), {
       from: { type: 'string' }, to: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' },
-      url: { type: 'string' }, 'token-file': { type: 'string' },
+      url: { type: 'string' }, 'token-file': { type: 'string' }, archive: { type: 'boolean' },
     }, HELP, true);
     if (!parsed) return 2;
     const { values, positionals } = parsed;
@@ -88,7 +89,7 @@ export const searchCommand: Command = {
       const limit = parseLimit(values.limit, streamed ? MAX_EXPORT_LIMIT : MAX_SEARCH_LIMIT);
       const base = baseUrl(values.url ?? process.env.VIGIL_URL ?? DEFAULT_URL);
       const token = readToken(values['token-file']);
-      const client = { base, token, query };
+      const client = { base, token, query, archive: values.archive === true };
       const range = { from: values.from, to: values.to };
       if (streamed) return await exportResults(client, format, range, limit);
       const answer = await searchOnce(client, range, limit ?? DEFAULT_LIMIT, format === 'json');
@@ -112,6 +113,7 @@ interface Client {
   base: URL;
   token: string;
   query: string;
+  archive: boolean;
 }
 
 /**
@@ -222,7 +224,7 @@ async function failure(client: Client, response: Response): Promise<SearchCliErr
 }
 
 async function searchOnce(client: Client, range: { from?: string; to?: string }, limit: number, full: boolean): Promise<SearchAnswer> {
-  const body = { query: client.query, ...definedOnly(range), limit, histogram: full, fields: full };
+  const body = { query: client.query, ...definedOnly(range), limit, histogram: full, fields: full, ...(client.archive ? { archive: true } : {}) };
   const response = await call(client, '/api/v1/search', { method: 'POST', body });
   return (await response.json()) as SearchAnswer;
 }
@@ -231,6 +233,7 @@ async function searchOnce(client: Client, range: { from?: string; to?: string },
 async function exportResults(client: Client, format: 'csv' | 'ndjson', range: { from?: string; to?: string }, limit: number | undefined): Promise<number> {
   const query: Record<string, string> = { query: client.query, format, ...definedOnly(range) };
   if (limit !== undefined) query.limit = String(limit);
+  if (client.archive) query.archive = 'true';
   const response = await call(client, '/api/v1/search/export', { method: 'GET', query });
   if (!response.body) return 0;
   try {
