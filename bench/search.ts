@@ -399,7 +399,9 @@ async function diskSizes(): Promise<{ store: number; plain: number; gz: number; 
     }
   }
   let storeBytes = 0;
-  for (const name of await readdir(storeDir)) storeBytes += (await stat(join(storeDir, name))).size;
+  for (const entry of await readdir(storeDir, { withFileTypes: true })) {
+    if (entry.isFile()) storeBytes += (await stat(join(storeDir, entry.name))).size;
+  }
   return { store: storeBytes, plain, gz, days };
 }
 
@@ -504,7 +506,10 @@ async function ingestUnderLoad(queries: readonly BenchSearch[]): Promise<{ alone
     console.log(`\ningest under search load: ${extra.toLocaleString('en')} more events through InlineIngestBackend (the ingest worker's normalize + append), `
       + `alone, then ${extra.toLocaleString('en')} more while the three searches run in a loop; on a copy of the store (${scratch})`);
     const copyStarted = performance.now();
-    for (const name of await readdir(storeDir)) await copyFile(join(storeDir, name), join(scratch, name));
+    // The database file (and a WAL, if any); an archive folder holds nothing of a store this young.
+    for (const entry of await readdir(storeDir, { withFileTypes: true })) {
+      if (entry.isFile()) await copyFile(join(storeDir, entry.name), join(scratch, entry.name));
+    }
     console.log(`  store copied in ${secs(performance.now() - copyStarted)}`);
     const copy = await openDuckDbEventStore({ dir: scratch, memoryLimit });
     try {
