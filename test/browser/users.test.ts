@@ -151,6 +151,8 @@ describe.skipIf(!existsSync(CHROMIUM))('users, roles and API tokens in the conso
     expect(await viewer.getByRole('menuitem', { name: 'API tokens' }).count()).toBe(0);
     await viewer.getByRole('menuitem', { name: 'Sessions' }).click();
     await viewer.getByRole('heading', { name: 'Sessions' }).waitFor();
+    // The heading renders before the list arrives: wait for the rows, then count.
+    await viewer.locator('tr', { hasText: 'this session' }).first().waitFor();
     expect(await viewer.locator('tr', { hasText: 'this session' }).count()).toBe(1);
   });
 
