@@ -83,7 +83,14 @@ export const duckDbDialect: SqlDialect = {
     const elements = `list_bool_or(list_transform(json_extract_string(fields, '${path}[*]'), x -> ${predicate('x')}))`;
     const isArray = `json_type(fields, '${path}') = 'ARRAY'`;
     const promoted = PROMOTED_BY_FIELD.get(field);
-    if (promoted) return `(CASE WHEN multi_valued AND ${isArray} THEN ${elements} ELSE ${predicate(promoted.column)} END)`;
+    if (promoted) {
+      // The elements of a multi-valued promoted field are in its column as a JSON array (see
+      // appendEventRow): reading them there keeps the scan off the large `fields` column.
+      const own = promoted.column;
+      const ownElements = `list_bool_or(list_transform(json_extract_string(${own}, '$[*]'), x -> ${predicate('x')}))`;
+      const ownIsArray = `starts_with(${own}, '[') AND json_valid(${own})`;
+      return `(CASE WHEN multi_valued AND ${ownIsArray} THEN ${ownElements} ELSE ${predicate(own)} END)`;
+    }
     return `(CASE WHEN ${isArray} THEN ${elements} ELSE ${predicate(`json_extract_string(fields, '${path}')`)} END)`;
   },
   fieldText: (field) => {
@@ -92,7 +99,9 @@ export const duckDbDialect: SqlDialect = {
     const path = jsonPath(field);
     const fromJson = `json_extract_string(fields, '${path}')`;
     const promoted = PROMOTED_BY_FIELD.get(field);
-    return promoted ? `coalesce(${promoted.column}, ${fromJson})` : fromJson;
+    // A promoted column holds the text of every value (several values as their JSON array), so
+    // grouping on it never reads the large `fields` column.
+    return promoted ? promoted.column : fromJson;
   },
 
   likePattern: (parts, anchored) => {

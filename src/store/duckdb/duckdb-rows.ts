@@ -72,10 +72,15 @@ export function appendEventRow(appender: DuckDBAppender, e: StoredEvent): number
   let bytes = e.original.length + e.source.length + 64;
   for (const p of PROMOTED_FIELDS) {
     const value = fields[p.field];
-    const text = scalarText(value);
-    if (text === undefined) multiValued = true;
+    let text = scalarText(value);
+    if (text === undefined) {
+      // Several values: the column keeps their JSON array, so searches and grouping never have to
+      // read the (large) fields column to find them.
+      multiValued = true;
+      text = JSON.stringify(value);
+    }
     if (typeof value === 'string') stripped++;
-    if (text === null || text === undefined) appender.appendNull();
+    if (text === null) appender.appendNull();
     else {
       appender.appendVarchar(text);
       bytes += text.length;

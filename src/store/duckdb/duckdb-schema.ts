@@ -42,7 +42,8 @@ export const PROMOTED_BY_FIELD: ReadonlyMap<string, PromotedField> = new Map(PRO
 
 /**
  * Columns of every partition table, in appender order. `multi_valued` marks rows where a promoted
- * field held an array of several values: the column is NULL then and equality falls back to the JSON.
+ * field held an array of several values: its column then holds the array as JSON text (stores
+ * written before that hold NULL), and equality looks at the elements.
  */
 export const EVENT_COLUMNS: readonly { name: string; type: string }[] = [
   { name: 'seq', type: 'BIGINT NOT NULL' },

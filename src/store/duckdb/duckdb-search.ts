@@ -156,14 +156,19 @@ function parquetPath(path: string): string {
  */
 async function readEvents(compiled: CompiledSearch, partitions: readonly SearchPartition[], deadline: Deadline): Promise<StoredEvent[]> {
   const n = compiled.newestFirstLimit;
-  if (n === undefined || partitions.length === 1) {
+  if (n === undefined) {
     const sql = compiled.statement(union(partitions));
     return (await deadline.run(sql, compiled.paramsFor(sql))).getRows().map(decodeEventRow);
   }
   let found: StoredEvent[] = [];
   for (const p of partitions) {
     if (found.length >= n && found[n - 1]!.timestamp > p.maxTs) break;
-    const sql = `SELECT ${duckDbDialect.eventColumns} FROM ${relation(p)} AS e WHERE ${compiled.filter} ORDER BY ${duckDbDialect.newestFirst} LIMIT $fast_limit`;
+    // The inner query finds the newest matches reading only the columns the filter needs; only
+    // those rows are then read whole. Selecting every column in one go made DuckDB decompress the
+    // large text columns of every row in the day before filtering (2.4 s instead of ~0.1 s a day).
+    const rel = relation(p);
+    const newest = `SELECT seq FROM ${rel} AS e WHERE ${compiled.filter} ORDER BY ${duckDbDialect.newestFirst} LIMIT $fast_limit`;
+    const sql = `SELECT ${duckDbDialect.eventColumns} FROM ${rel} AS e WHERE seq IN (${newest}) ORDER BY ${duckDbDialect.newestFirst}`;
     const rows = (await deadline.run(sql, { ...compiled.paramsFor(sql), fast_limit: n })).getRows().map(decodeEventRow);
     found = [...found, ...rows].sort((a, b) => b.timestamp - a.timestamp || b.seq - a.seq).slice(0, n);
   }
