@@ -299,3 +299,35 @@ describe('time limit', () => {
     }
   });
 });
+
+describe('a store written before promoted columns held multi-valued fields', () => {
+  it('gets them copied from the JSON when it opens, so searches and grouping still find them', async () => {
+    const oldDir = await mkdtemp(join(tmpdir(), 'vigil-search-old-'));
+    try {
+      const written = await openDuckDbEventStore({ dir: oldDir, memoryLimit: '256MB' });
+      await written.append([event(1, 0, { message: 'x', 'user.name': ['bob', 'carol'] }), event(2, 0, { message: 'y', 'user.name': 'dave' })]);
+      await written.close();
+      // Make the file look like one of an older Vigil: NULL in the column, no backfill marker.
+      const instance = await DuckDBInstance.create(join(oldDir, 'events.duckdb'));
+      const conn = await instance.connect();
+      const table = (await conn.runAndReadAll('SELECT table_name FROM event_partitions')).getRows()[0]![0] as string;
+      await conn.run(`UPDATE "${table}" SET user_name = NULL WHERE multi_valued`);
+      await conn.run("DELETE FROM store_meta WHERE key = 'multi_valued_columns'");
+      conn.closeSync();
+      instance.closeSync();
+
+      const reopened = await openDuckDbEventStore({ dir: oldDir, memoryLimit: '256MB' });
+      try {
+        const found = await reopened.search({ query: parseQuery('user.name:carol'), ...RANGE, limit: 10, timeoutMs: 10_000 });
+        expect(found.events?.map((e) => e.seq)).toEqual([1]);
+        expect(found.events?.[0]?.fields['user.name']).toEqual(['bob', 'carol']);
+        const grouped = await reopened.search({ query: parseQuery('| stats count() by user.name'), ...RANGE, limit: 10, timeoutMs: 10_000 });
+        expect(grouped.rows).toEqual([['["bob","carol"]', 1], ['dave', 1]]);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await rm(oldDir, { recursive: true, force: true });
+    }
+  });
+});

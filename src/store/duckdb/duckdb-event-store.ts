@@ -14,8 +14,8 @@ import { DUCKDB_SEARCH_SETUP } from './duckdb-dialect.ts';
 import { compileEventQuery, type PartitionInfo } from './duckdb-query.ts';
 import { appendEventRow, decodeEventRow, validateBatch } from './duckdb-rows.ts';
 import {
-  CREATE_META_SQL, SCHEMA_VERSION, STORAGE_VERSION, assertPartitionName, createPartitionSql, dayOf, dayStart, partitionTable, sqlString,
-  storageSupportsZstd,
+  CREATE_META_SQL, PROMOTED_FIELDS, SCHEMA_VERSION, STORAGE_VERSION, assertPartitionName, createPartitionSql, dayOf, dayStart, jsonPath,
+  partitionTable, sqlString, storageSupportsZstd,
 } from './duckdb-schema.ts';
 import { runSearch, streamSearch, type SearchPartition } from './duckdb-search.ts';
 import { SerialQueue } from './serial-queue.ts';
@@ -113,6 +113,7 @@ class DuckDbEventStore implements EventStore {
       await this.migrate(writer);
       this.zstd = storageSupportsZstd(await this.storageVersion(writer));
       await this.loadCatalog(writer);
+      await this.backfillMultiValuedColumns(writer);
       this.broken = undefined;
     } catch (err) {
       if (this.handles) this.release();
@@ -153,6 +154,30 @@ class DuckDbEventStore implements EventStore {
     const reader = await conn.runAndReadAll('SELECT value FROM store_meta WHERE key = $key', { key });
     const value = reader.getRows()[0]?.[0];
     return value === undefined || value === null ? undefined : Number(value);
+  }
+
+  /**
+   * Stores written before promoted columns held multi-valued fields as JSON arrays (they held NULL)
+   * get those values copied from the JSON once, so searches on promoted fields, which no longer read
+   * the JSON, still find them. Only rows flagged multi_valued are touched.
+   */
+  private async backfillMultiValuedColumns(conn: DuckDBConnection): Promise<void> {
+    if ((await this.metaValue(conn, 'multi_valued_columns')) !== undefined) return;
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      for (const { table } of this.partitions.values()) {
+        for (const { field, column } of PROMOTED_FIELDS) {
+          const path = jsonPath(field);
+          await conn.run(`UPDATE "${assertPartitionName(table)}" SET ${column} = CAST(json_extract(fields, '${path}') AS VARCHAR)
+            WHERE multi_valued AND ${column} IS NULL AND json_type(fields, '${path}') = 'ARRAY'`);
+        }
+      }
+      await conn.run("INSERT INTO store_meta VALUES ('multi_valued_columns', 1)");
+      await conn.run('COMMIT');
+    } catch (err) {
+      await rollbackQuietly(conn);
+      throw err;
+    }
   }
 
   private async loadCatalog(conn: DuckDBConnection): Promise<void> {
