@@ -80,6 +80,11 @@ describe.skipIf(!canRun)('single sign-on in Chromium (needs /usr/bin/chromium an
     const page = await signInAs('alice');
     await expect.poll(() => page.locator('.user-menu-name').textContent()).toBe('alice');
     await expect.poll(() => page.getByRole('navigation', { name: 'Main' }).getByText('Users').isVisible()).toBe(true);
+    // The identity provider keeps the password and the second factor: the menu does not offer them.
+    await page.getByRole('button', { name: 'alice', exact: true }).click();
+    await page.getByRole('menuitem', { name: 'Sessions' }).waitFor();
+    expect(await page.getByRole('menuitem', { name: 'Change password' }).count()).toBe(0);
+    expect(await page.getByRole('menuitem', { name: 'Security' }).count()).toBe(0);
     await page.context().close();
   });
 

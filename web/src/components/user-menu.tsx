@@ -1,4 +1,4 @@
-/** The top bar's user menu: who is signed in, time zone, change password, sign out. */
+/** The top bar's user menu: who is signed in, time zone, change password and security (local accounts), tokens, sessions, sign out. */
 import { useEffect, useRef, useState } from 'react';
 import type { User } from '../api/types.ts';
 import { can } from '../lib/access.ts';
@@ -8,6 +8,7 @@ import { IconCaretDown, IconUser } from './icons.tsx';
 
 /** A dropdown anchored to the user's name. */
 export function UserMenu({ user, onChangePassword, onSignOut }: { user: User; onChangePassword(): void; onSignOut(): void }) {
+  const local = user.authSource === 'local';
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   const { utc, setUtc } = usePrefs();
@@ -44,10 +45,11 @@ export function UserMenu({ user, onChangePassword, onSignOut }: { user: User; on
             <span>Show times in UTC</span><span className={utc ? 'switch switch-on' : 'switch'} aria-hidden="true" />
           </button>
           <div className="menu-separator" />
-          <button type="button" role="menuitem" className="menu-item" onClick={pick(onChangePassword)}>Change password</button>
+          {/* Single-sign-on users have no Vigil password or second factor: their identity provider keeps those. */}
+          {local && <button type="button" role="menuitem" className="menu-item" onClick={pick(onChangePassword)}>Change password</button>}
           {can(user, 'tokens:write') && <button type="button" role="menuitem" className="menu-item" onClick={pick(() => navigate('/account/tokens'))}>API tokens</button>}
           <button type="button" role="menuitem" className="menu-item" onClick={pick(() => navigate('/account/sessions'))}>Sessions</button>
-          <button type="button" role="menuitem" className="menu-item" onClick={pick(() => navigate('/account/security'))}>Security</button>
+          {local && <button type="button" role="menuitem" className="menu-item" onClick={pick(() => navigate('/account/security'))}>Security</button>}
           <button type="button" role="menuitem" className="menu-item" onClick={pick(onSignOut)}>Sign out</button>
         </div>
       )}
