@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVigil } from '../../src/app/vigil.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { ApiSession } from '../helpers/api-session.ts';
-import { CHROMIUM, ensureConsoleBuilt, launchChromium } from '../helpers/browser.ts';
+import { CHROMIUM, ensureConsoleBuilt, launchChromium, openPage } from '../helpers/browser.ts';
 
 const SHOTS = process.env.TEST_SCREENSHOTS ? '/tmp/vigil-shots' : undefined;
 const PASSWORD = 'amber ledger harbor 6120';
@@ -47,10 +47,7 @@ describe.skipIf(!existsSync(CHROMIUM))('audit log in the console (needs /usr/bin
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: XSS_NAME, password: 'guess' }),
     });
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page = await openPage(browser, { errors: pageErrors });
   });
 
   afterAll(async () => {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVigil } from '../../src/app/vigil.ts';
 import { totpCode } from '../../src/auth/totp.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
-import { CHROMIUM, ensureConsoleBuilt, launchChromium } from '../helpers/browser.ts';
+import { CHROMIUM, ensureConsoleBuilt, launchChromium, openPage } from '../helpers/browser.ts';
 
 const PASSWORD = 'browser mfa passphrase 7';
 
@@ -35,10 +35,7 @@ describe.skipIf(!existsSync(CHROMIUM))('two-step sign-in in Chromium (needs /usr
     });
     vigil = await startVigil({ config });
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page = await openPage(browser, { viewport: { width: 1280, height: 900 }, errors: pageErrors });
   });
 
   afterAll(async () => {

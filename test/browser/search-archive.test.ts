@@ -8,11 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_COOKIE } from '../../src/api/access.ts';
 import { startVigil } from '../../src/app/vigil.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { ApiSession } from '../helpers/api-session.ts';
-import { CHROMIUM, ensureConsoleBuilt, launchChromium } from '../helpers/browser.ts';
+import { CHROMIUM, ensureConsoleBuilt, launchChromium, openPage } from '../helpers/browser.ts';
 
 const DAY = 86_400_000;
 
@@ -40,10 +39,7 @@ describe.skipIf(!existsSync(CHROMIUM))('searching the archive from the Search pa
     expect((await vigil.core.events.archive({ hotDays: 7, retentionDays: 0 }, Date.now() + 10 * DAY)).archived).toHaveLength(1);
 
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: 'UTC' });
-    await context.addCookies([{ name: SESSION_COOKIE, value: admin.cookieHeader.slice(`${SESSION_COOKIE}=`.length), url: vigil.url, httpOnly: true, sameSite: 'Strict' }]);
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    page = await openPage(browser, { timezoneId: 'UTC', session: { session: admin, url: vigil.url } });
   });
 
   afterAll(async () => {

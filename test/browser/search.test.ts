@@ -11,11 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_COOKIE } from '../../src/api/access.ts';
 import { startVigil } from '../../src/app/vigil.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { ApiSession } from '../helpers/api-session.ts';
-import { CHROMIUM, ensureConsoleBuilt, launchChromium } from '../helpers/browser.ts';
+import { CHROMIUM, ensureConsoleBuilt, launchChromium, openPage } from '../helpers/browser.ts';
 
 const SHOTS = process.env.TEST_SCREENSHOTS ? '/tmp/vigil-shots' : undefined;
 const MINUTE = 60_000;
@@ -82,11 +81,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Search page in Chromium (needs /usr/
     await vigil.pipeline.drain();
 
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, timezoneId: 'UTC' });
-    await context.addCookies([{ name: SESSION_COOKIE, value: admin.cookieHeader.slice(`${SESSION_COOKIE}=`.length), url: vigil.url, httpOnly: true, sameSite: 'Strict' }]);
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page = await openPage(browser, { acceptDownloads: true, timezoneId: 'UTC', session: { session: admin, url: vigil.url }, errors: pageErrors });
   });
 
   afterAll(async () => {

@@ -6,7 +6,9 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { SESSION_COOKIE } from '../../src/api/access.ts';
+import type { ApiSession } from './api-session.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
@@ -56,4 +58,25 @@ export function launchChromium(): Promise<Browser> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+export interface PageOptions extends BrowserContextOptions {
+  /** Uncaught errors of the page's scripts are pushed here, for tests that assert there were none. */
+  errors?: string[];
+  /** Signed in as this API session (its cookie), skipping the sign-in page. */
+  session?: { session: ApiSession; url: string };
+}
+
+/** A page in a fresh browser context, with the console tests' viewport and timeout. */
+export async function openPage(browser: Browser, options: PageOptions = {}): Promise<Page> {
+  const { errors, session, ...contextOptions } = options;
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, ...contextOptions });
+  if (session) {
+    const value = session.session.cookieHeader.slice(`${SESSION_COOKIE}=`.length);
+    await context.addCookies([{ name: SESSION_COOKIE, value, url: session.url, httpOnly: true, sameSite: 'Strict' }]);
+  }
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  if (errors) page.on('pageerror', (err) => errors.push(err.message));
+  return page;
 }
