@@ -2,7 +2,7 @@
  * End-to-end test of the web console in a real browser (Debian's Chromium driven by playwright-core)
  * against a real Vigil started on a free port with a temporary data folder: first sign-in with the
  * generated password, the forced password change, Sources with live statistics, adding an HTTP source,
- * sending an event with its token, finding it on the Events page, and attacker-controlled fields
+ * sending an event with its token, finding it through an old Events page link (now a search), and attacker-controlled fields
  * rendered as text. Set TEST_SCREENSHOTS=1 to save screenshots to /tmp/vigil-shots.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -136,7 +136,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web console in Chromium (needs /usr/bin/
     expect(await page.getByTestId('source-token').count()).toBe(0);
   });
 
-  it('shows an event posted with the token on the Events page', async () => {
+  it('opens an old Events page link as the same search, and shows an event posted with the token there', async () => {
     const post = async (body: string, contentType: string): Promise<void> => {
       const res = await fetch(`${vigil.url}/api/v1/ingest`, {
         method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': contentType }, body,
@@ -149,41 +149,54 @@ describe.skipIf(!existsSync(CHROMIUM))('web console in Chromium (needs /usr/bin/
     ]), 'application/json');
     await post(`${XSS_LINE}\n`, 'text/plain');
 
-    // Search took the Events entry in the navigation; the Events page (one source's events) stays, linked from Sources.
-    await page.goto(`${vigil.url}/events`);
-    await page.getByRole('heading', { name: 'Events' }).waitFor();
-    await page.getByRole('combobox', { name: 'Source', exact: true }).selectOption('browser-http');
-    expect(new URL(page.url()).searchParams.get('source')).toBe('browser-http');
-    // Storing is asynchronous after the intake acknowledged: refresh until all three events are there.
+    // The Events page is gone; an old link to it (range, source, field filters) opens the same search,
+    // in place of the link in the history so Back returns to where the user was.
+    await page.goto(`${vigil.url}/sources`);
+    await page.locator('tr[data-source="browser-http"]').waitFor();
+    await page.goto(`${vigil.url}/events?range=24h&source=browser-http`);
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/search');
+    expect(new URL(page.url()).searchParams.get('q')).toBe('vigil.source:"browser-http"');
+    expect(new URL(page.url()).searchParams.get('from')).toBe('-24h');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link', { name: 'Search', exact: true }).getAttribute('aria-current')).toBe('page');
+    expect(await nav.getByRole('link', { name: 'Events' }).count()).toBe(0);
+    // Storing is asynchronous after the intake acknowledged: search again until all three events are there.
+    const queryBox = page.getByRole('combobox', { name: 'Search query' });
+    const count = page.getByTestId('search-count');
     await expect.poll(async () => {
-      await page.getByRole('button', { name: 'Refresh' }).click();
-      await page.getByTestId('events-count').waitFor();
-      return page.getByTestId('events-count').textContent();
+      await queryBox.press('Enter');
+      await count.waitFor();
+      return count.textContent();
     }, { timeout: 30_000, interval: 500 }).toMatch(/^3 events/);
 
-    const row = page.locator('.events-table tbody tr', { hasText: 'hello from the browser test' });
-    await row.click();
-    await page.getByRole('heading', { name: /^Fields/ }).waitFor();
+    const results = page.getByTestId('event-results');
+    await results.locator('tr.row-expandable', { hasText: 'hello from the browser test' }).click();
     const details = page.locator('.row-details');
+    await details.getByRole('heading', { name: /^Fields/ }).waitFor();
     expect(await details.getByTestId('event-original').textContent()).toContain('browser-host');
 
-    // Filtering on a field value from the details adds a chip, narrows the list, and lives in the URL.
+    // Filtering on a field value from the details adds it to the query, narrows the list, and lives in the URL.
     await details.getByRole('button', { name: 'Filter on message' }).click();
-    await expect.poll(() => page.getByTestId('events-count').textContent()).toMatch(/^1 event\b/);
-    expect(new URL(page.url()).searchParams.get('field.message')).toContain('hello from the browser test');
+    await expect.poll(() => count.textContent()).toMatch(/^1 event\b/);
+    expect(new URL(page.url()).searchParams.get('q')).toBe('vigil.source:"browser-http" message:"hello from the browser test"');
     await shot('events');
+
+    await page.goBack();
+    await page.goBack();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/sources');
   });
 
   it('renders attacker-controlled event fields as text, never as HTML', async () => {
-    await page.getByRole('button', { name: 'Clear filters' }).click();
-    await expect.poll(() => page.getByTestId('events-count').textContent()).toMatch(/^3 events/);
+    await page.goto(`${vigil.url}/search?q=${encodeURIComponent('vigil.source:"browser-http"')}&from=-24h&to=now`);
+    const results = page.getByTestId('event-results');
+    await expect.poll(() => page.getByTestId('search-count').textContent()).toMatch(/^3 events/);
     // The JSON event: markup in `message` (shown in the summary) and in `user.name`.
-    await page.locator('.events-table tbody tr', { hasText: XSS }).click();
+    await results.locator('tr.row-expandable', { hasText: XSS }).click();
     const json = page.locator('.row-details', { hasText: SCRIPT });
     await json.waitFor();
     expect(await json.getByTestId('event-original').textContent()).toContain(XSS);
     // The text line: whatever the parser made of it, the original is shown verbatim.
-    await page.locator('.events-table tbody tr', { hasText: XSS_LINE }).click();
+    await results.locator('tr.row-expandable', { hasText: XSS_LINE }).click();
     const line = page.locator('.row-details', { hasText: XSS_LINE });
     expect(await line.getByTestId('event-original').textContent()).toBe(XSS_LINE);
     expect(await page.locator('main img, main script').count()).toBe(0);

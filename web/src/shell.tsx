@@ -5,12 +5,13 @@ import type { User } from './api/types.ts';
 import { IconAudit, IconOverview, IconRoles, IconSearch, IconSources, IconUsers, Logo } from './components/icons.tsx';
 import { Link } from './components/link.tsx';
 import { Modal } from './components/modal.tsx';
+import { Redirect } from './components/redirect.tsx';
 import { UserMenu } from './components/user-menu.tsx';
 import { can } from './lib/access.ts';
+import { searchUrlForEventsLink } from './lib/events-redirect.ts';
 import { useLocation } from './lib/router.ts';
 import { ApiTokensPage } from './pages/api-tokens-page.tsx';
 import { AuditPage } from './pages/audit-page.tsx';
-import { EventsPage } from './pages/events-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { OverviewPage } from './pages/overview-page.tsx';
 import { PasswordForm } from './pages/password-form.tsx';
@@ -42,7 +43,8 @@ function page(path: string, search: string, user: User, onUserChanged: (user: Us
     case '/search':
       return <SearchPage search={search} />;
     case '/events':
-      return <EventsPage search={search} />;
+      // The Events page that Search replaced: its bookmarks open the same search there.
+      return <Redirect to={searchUrlForEventsLink(search)} />;
     case '/users':
       return <UsersPage />;
     case '/roles':

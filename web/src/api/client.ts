@@ -5,8 +5,8 @@
  */
 import { ApiError } from './errors.ts';
 import {
-  decodeCreatedSource, decodeLoginOutcome, decodeEvents, decodeSources, decodeSourceTypes, decodeStatus, decodeUser,
-  type CreatedSource, type LoginOutcome, type Source, type SourceType, type Status, type TokenKind, type User, type VigilEvent,
+  decodeCreatedSource, decodeLoginOutcome, decodeSources, decodeSourceTypes, decodeStatus, decodeUser,
+  type CreatedSource, type LoginOutcome, type Source, type SourceType, type Status, type TokenKind, type User,
 } from './types.ts';
 
 const BASE = '/api/v1';
@@ -125,11 +125,6 @@ export async function revokeSource(id: string): Promise<void> {
 /** Source types (parsers) the server knows. */
 export async function listSourceTypes(signal?: AbortSignal): Promise<SourceType[]> {
   return decodeSourceTypes(await request('GET', '/source-types', { signal }));
-}
-
-/** Events matching a query string built by `buildEventsQuery`, newest first. */
-export async function queryEvents(query: string, signal?: AbortSignal): Promise<VigilEvent[]> {
-  return decodeEvents(await request('GET', `/events?${query}`, { signal }));
 }
 
 /** Server, store and pipeline figures. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bucketStart, histogram, labelBuckets, niceCeil, niceStep, sparklinePaths, sumPerMinute } from './chart-math.ts';
+import { bucketStart, labelBuckets, niceCeil, niceStep, sparklinePaths, sumPerMinute } from './chart-math.ts';
 
 const END = 1_700_000_040_000 - (1_700_000_040_000 % 60_000);
 
@@ -67,17 +67,7 @@ describe('sparklinePaths', () => {
   });
 });
 
-describe('histogram', () => {
-  it('counts times into clock-aligned buckets', () => {
-    const from = 1_000_000_000_000;
-    const to = from + 3_600_000;
-    const h = histogram([from + 1, from + 61_000, from + 61_500, to + 1, from - 1], from, to);
-    expect(h.bucketMs).toBe(60_000);
-    expect(h.start % 60_000).toBe(0);
-    expect(h.counts.reduce((a, b) => a + b, 0)).toBe(3);
-    expect(h.counts.length).toBeGreaterThanOrEqual(60);
-  });
-
+describe('chart steps', () => {
   it('picks clock-friendly steps', () => {
     expect(niceStep(14_000)).toBe(15_000);
     expect(niceStep(7 * 86_400_000 / 60)).toBe(3 * 3_600_000);

@@ -85,24 +85,6 @@ export function niceStep(ms: number): number {
 }
 
 /**
- * Counts `times` (ms) into about `target` equal buckets of a clock-friendly size covering
- * [`from`, `to`]; the first bucket starts at a multiple of the bucket size. Times outside are ignored.
- */
-export function histogram(times: readonly number[], from: number, to: number, target = 60): { start: number; bucketMs: number; counts: number[] } {
-  const span = Math.max(1, to - from);
-  const bucketMs = niceStep(span / target);
-  const start = Math.floor(from / bucketMs) * bucketMs;
-  const n = Math.max(1, Math.ceil((to - start) / bucketMs));
-  const counts = new Array<number>(n).fill(0);
-  for (const t of times) {
-    if (!Number.isFinite(t) || t < from || t > to) continue;
-    const i = Math.min(n - 1, Math.floor((t - start) / bucketMs));
-    counts[i] = (counts[i] ?? 0) + 1;
-  }
-  return { start, bucketMs, counts };
-}
-
-/**
  * Indexes of buckets that get an axis label: bucket starts on a multiple of a clock-friendly step
  * chosen so about `labels` labels fit. `offsetMs` shifts the grid to the display time zone.
  */

@@ -1,6 +1,6 @@
 /**
  * A minimal history-API router: the console has a handful of pages, and the server answers every
- * non-API path with index.html, so real paths (`/sources`, `/events?range=24h`) work and can be shared.
+ * non-API path with index.html, so real paths (`/sources`, `/search?q=…`) work and can be shared.
  */
 import { useSyncExternalStore } from 'react';
 

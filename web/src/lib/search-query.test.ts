@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addFilterTerm, applyCompletion, checkQuery, completionAt, fromDateTimeInput, pipelineStart, quoteValue, rangeLabel, resolveTime, stateFromUrl, stateToUrl,
+  addFilterTerm, applyCompletion, canFilterOn, checkQuery, completionAt, fromDateTimeInput, isFieldName, pipelineStart, quoteValue, rangeLabel, resolveTime, stateFromUrl, stateToUrl,
   suggestFields, timechartBy, toDateTimeInput,
 } from './search-query.ts';
 
@@ -70,6 +70,14 @@ describe('adding a filter term', () => {
     expect(addFilterTerm('host.name:"web-1"', 'host.name', 'web-1')).toBe('host.name:"web-1"');
     expect(pipelineStart('message:"a | b" | head')).toBe(16);
     expect(addFilterTerm('message:"a | b"', 'f', 'v')).toBe('message:"a | b" f:"v"');
+  });
+
+  it('offers filters only on dotted field names the language reads, and on values of sensible size', () => {
+    for (const ok of ['@timestamp', 'source.ip', 'event.action', 'a', 'x-y_z.1']) expect(isFieldName(ok)).toBe(true);
+    for (const bad of ['', '.a', 'a.', 'a..b', '-a', 'a b', 'a=b', 'ü', 'a/b', 'x'.repeat(257)]) expect(isFieldName(bad)).toBe(false);
+    expect(canFilterOn('host.name', 'web-1')).toBe(true);
+    expect(canFilterOn('host.name', '')).toBe(false);
+    expect(canFilterOn('host.name', 'x'.repeat(4097))).toBe(false);
   });
 });
 

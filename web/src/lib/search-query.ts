@@ -3,11 +3,10 @@
  * (`/search?q=…&from=-24h&to=now`, so a search can be shared by link), and the edits the page makes
  * to the query text: adding a `field:"value"` filter, completing a field name.
  */
-import { MAX_QUERY_LENGTH, type Query, type Span } from '../../../src/search/query-ast.ts';
+import { isValidFieldName, MAX_QUERY_LENGTH, type Query, type Span } from '../../../src/search/query-ast.ts';
 import { QuerySyntaxError } from '../../../src/search/query-error.ts';
 import { parseQuery } from '../../../src/search/query-parser.ts';
 import { DEFAULT_FROM, DEFAULT_TO, parseTimeBound } from '../../../src/search/time-range.ts';
-import { isFieldName } from './events-query.ts';
 import { formatTimestamp } from './format.ts';
 
 /** What is wrong with a query, and where (offsets into it) when known. */
@@ -135,6 +134,11 @@ function hasTopLevelOr(filter: string): boolean {
 /** A value as a quoted phrase of the query language: backslash and double quote escaped. */
 export function quoteValue(value: string): string {
   return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+/** True for a dotted field name such as `host.name` or `winlog.event_data.CommandLine`: one the query language reads, without empty segments. */
+export function isFieldName(name: string): boolean {
+  return isValidFieldName(name) && !name.split('.').includes('');
 }
 
 /** True when a clicked value can become a filter: a plain field name and a value of sensible size. */

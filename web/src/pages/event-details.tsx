@@ -34,11 +34,7 @@ export function LongText({ text, short, keepNewlines = false }: { text: string; 
  * The details panel. `onFilter` adds `field:"value"` to the query (`exclude`: `NOT field:"value"`);
  * values that cannot be a filter (objects, lists, huge texts, odd field names) only offer copying.
  */
-export function EventDetails({ event, onFilter, excludable = true }: {
-  event: VigilEvent; onFilter(field: string, value: string, exclude: boolean): void;
-  /** False where filters can only include (the Events page's equality filters). */
-  excludable?: boolean;
-}) {
+export function EventDetails({ event, onFilter }: { event: VigilEvent; onFilter(field: string, value: string, exclude: boolean): void }) {
   const names = Object.keys(event.fields).sort((a, b) => a.localeCompare(b));
   return (
     <div className="event-details">
@@ -72,8 +68,8 @@ export function EventDetails({ event, onFilter, excludable = true }: {
                         <th scope="row" className="mono">{visibleText(name)}</th>
                         <td className="mono kv-value">
                           {filterable
-                            ? <button type="button" className="value-button" title={excludable ? 'Filter on this value (Alt+click: exclude it)' : 'Filter on this value'}
-                                onClick={(e) => onFilter(name, raw, excludable && e.altKey)}>{visibleText(raw, true)}</button>
+                            ? <button type="button" className="value-button" title="Filter on this value (Alt+click: exclude it)"
+                                onClick={(e) => onFilter(name, raw, e.altKey)}>{visibleText(raw, true)}</button>
                             : <LongText text={raw} short={SHORT_VALUE_CHARS} keepNewlines />}
                         </td>
                         <td className="kv-action">
@@ -81,10 +77,8 @@ export function EventDetails({ event, onFilter, excludable = true }: {
                             <>
                               <button type="button" className="icon-button" title={`Filter on this ${name}`} aria-label={`Filter on ${name}`}
                                 onClick={() => onFilter(name, raw, false)}><IconPlus size={13} /></button>
-                              {excludable && (
-                                <button type="button" className="icon-button" title={`Filter out this ${name}`} aria-label={`Filter out ${name}`}
-                                  onClick={() => onFilter(name, raw, true)}><IconMinus size={13} /></button>
-                              )}
+                              <button type="button" className="icon-button" title={`Filter out this ${name}`} aria-label={`Filter out ${name}`}
+                                onClick={() => onFilter(name, raw, true)}><IconMinus size={13} /></button>
                             </>
                           )}
                           <CopyButton text={raw} label={`Copy ${name}`} iconOnly className="icon-button" />
