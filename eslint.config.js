@@ -12,8 +12,8 @@ export default tseslint.config(
     },
   },
   {
-    // Pure logic: parsers, normalizers, the event model and the query language never do I/O (see docs/architecture.md).
-    files: ['src/core/**/*.ts', 'src/parse/**/*.ts', 'src/normalize/**/*.ts', 'src/search/**/*.ts'],
+    // Pure logic: parsers, normalizers, the event model, the query language and detection never do I/O (see docs/architecture.md).
+    files: ['src/core/**/*.ts', 'src/parse/**/*.ts', 'src/normalize/**/*.ts', 'src/search/**/*.ts', 'src/detect/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', {
