@@ -40,7 +40,7 @@ export class SigmaConditionError extends Error {
 }
 
 interface Token {
-  kind: 'word' | '(' | ')' | '|' | 'end';
+  kind: 'word' | '(' | ')' | 'end';
   text: string;
   position: number;
 }
@@ -54,7 +54,12 @@ function tokenize(text: string): Token[] {
     const ch = text.charAt(i);
     if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') {
       i++;
-    } else if (ch === '(' || ch === ')' || ch === '|') {
+    } else if (ch === '|') {
+      throw new SigmaConditionError(
+        'aggregation expressions (`| count() ...`) are the deprecated Sigma 1 syntax; write a correlation rule instead',
+        i,
+      );
+    } else if (ch === '(' || ch === ')') {
       tokens.push({ kind: ch, text: ch, position: i });
       i++;
     } else if (WORD.test(ch)) {
@@ -115,12 +120,6 @@ export function parseCondition(text: string): ConditionNode {
       if (peek().kind !== ')') throw new SigmaConditionError(`expected ')' to close the '(' at ${token.position}`, peek().position);
       index++;
       return inner;
-    }
-    if (token.kind === '|') {
-      throw new SigmaConditionError(
-        'aggregation expressions (`| count() ...`) are the deprecated Sigma 1 syntax; write a correlation rule instead',
-        token.position,
-      );
     }
     if (token.kind !== 'word') {
       throw new SigmaConditionError(token.kind === 'end' ? 'condition ends where a search identifier was expected' : `unexpected '${token.text}'`, token.position);

@@ -194,7 +194,7 @@ export function validateSigmaRule(data: unknown): { ok: true; rule: SigmaRule } 
  * @example parseSigmaDocuments(text).filter((d) => d.kind === 'rule')
  */
 export function parseSigmaDocuments(text: string): SigmaDocument[] {
-  const documents = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false });
+  const documents = parseAllDocuments(text, { uniqueKeys: true });
   const list = Array.isArray(documents) ? documents : [];
   if (list.length === 0) return [{ kind: 'invalid', issues: [{ path: '', message: 'the file holds no YAML document' }] }];
   return list.map((document): SigmaDocument => {
@@ -203,7 +203,7 @@ export function parseSigmaDocuments(text: string): SigmaDocument[] {
         kind: 'invalid',
         issues: document.errors.map((error) => ({
           path: '',
-          message: `YAML ${error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}` : 'error'}: ${error.message.split('\n')[0]}`,
+          message: `YAML ${error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}` : 'error'}: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
         })),
       };
     }
