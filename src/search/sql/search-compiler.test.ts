@@ -21,6 +21,8 @@ const testDialect: SqlDialect = {
   freeText: () => 'ORIGINAL',
   anyValue: (field, predicate) => `ANY[${field}](${predicate('v')})`,
   fieldText: (field) => `TEXT[${field}]`,
+  fieldValues: (field) => ({ keys: [`KEY[${field}]`, 'FLAG'], list: (keys) => `LIST(${keys.join(', ')})` }),
+  unnest: (list) => `UNNEST(${list})`,
   likePattern: (parts: readonly PatternPart[], anchored) => {
     const body = parts.map((p) => (p.kind === 'anyChars' ? '%' : p.kind === 'oneChar' ? '_' : p.text.replace(/[\\%_]/g, '\\$&'))).join('');
     return anchored ? body : `%${body}%`;
@@ -35,6 +37,8 @@ const testDialect: SqlDialect = {
   integerSeries: (start, stop, step) => `SERIES(${start}, ${stop}, ${step})`,
   distinctCount: (expr) => `DC(${expr})`,
   valuesList: (expr, max) => `VALUES(${expr}, ${max})`,
+  distinctCountOfLists: (list) => `DC_LISTS(${list})`,
+  valuesOfLists: (list, max) => `VALUES_LISTS(${list}, ${max})`,
 };
 
 const T0 = Date.UTC(2026, 10, 23);
@@ -126,22 +130,37 @@ describe('stages', () => {
     expect(statement('| sort -n, name').sql).toContain('ORDER BY NUM(TEXT[n]) DESC NULLS LAST, TEXT[n] DESC NULLS LAST, NUM(TEXT[name]) ASC NULLS LAST, TEXT[name] ASC NULLS LAST, TS DESC');
   });
 
-  it('compiles stats with groups, leaving out events without a group value', () => {
+  it('compiles stats in two steps: events grouped on field keys with partial aggregates, then each value apart', () => {
     const compiled = compile('| stats count(), dc(user.name) as users, avg(bytes), values(host.name) by host.name');
     expect(compiled.kind).toBe('table');
     expect(compiled.columns).toEqual(['host.name', 'count', 'users', 'avg(bytes)', 'values(host.name)']);
     const sql = compiled.statement(ROWS);
-    expect(sql).toContain('SELECT TEXT[host.name] AS "host.name", count(*) AS "count", DC(TEXT[user.name]) AS "users", avg(NUM(TEXT[bytes])) AS "avg(bytes)", VALUES(TEXT[host.name], 100) AS "values(host.name)"');
-    expect(sql).toContain('WHERE TEXT[host.name] IS NOT NULL GROUP BY 1');
+    // Keys of the group field and of dc/values fields (a shared key once); numbers as partials.
+    expect(sql).toContain('(SELECT KEY[host.name] AS "__k0", FLAG AS "__k1", KEY[user.name] AS "__k2", count(*) AS "__n", sum(NUM(TEXT[bytes])) AS "__p1", count(NUM(TEXT[bytes])) AS "__p2" FROM (SELECT * FROM ROWS');
+    expect(sql).toContain(') AS a WHERE KEY[host.name] IS NOT NULL GROUP BY 1, 2, 3) AS x0)');
+    // The grouped rows expanded to one per host.name value; events without one left out.
+    expect(sql).toContain('(SELECT *, UNNEST(LIST("__k0", "__k1")) AS "__g0" FROM (SELECT KEY[host.name]');
+    expect(sql).toContain('SELECT "__g0" AS "host.name", sum("__n") AS "count", DC_LISTS(LIST("__k2", "__k1")) AS "users", sum("__p1") / NULLIF(sum("__p2"), 0) AS "avg(bytes)", VALUES_LISTS(LIST("__k0", "__k1"), 100) AS "values(host.name)"');
+    expect(sql).toContain('WHERE "__g0" IS NOT NULL GROUP BY 1)');
     expect(sql).toContain('ORDER BY "host.name" ASC NULLS LAST LIMIT');
+  });
+
+  it('groups on @timestamp and time buckets as single values, without expanding them', () => {
+    const sql = compile('| stats dc(@timestamp), values(@timestamp), min(@timestamp) by @timestamp').statement(ROWS);
+    expect(sql).toContain('SELECT TS_MS AS "__k0", count(*) AS "__n", min(TS_MS) AS "__p1"');
+    expect(sql).toContain('SELECT "__k0" AS "@timestamp", DC("__k0") AS "dc(@timestamp)", VALUES(STR("__k0"), 100) AS "values(@timestamp)", min("__p1") AS "min(@timestamp)"');
+    expect(sql).not.toContain('UNNEST');
   });
 
   it('compiles top with counts, percentages and a rank per group', () => {
     const compiled = compile('| top 3 user.name by host.name');
     expect(compiled.columns).toEqual(['host.name', 'user.name', 'count', 'percent']);
     const { sql, params } = { sql: compiled.statement(ROWS), params: compiled.paramsFor(compiled.statement(ROWS)) };
-    expect(sql).toContain('row_number() OVER (PARTITION BY TEXT[host.name] ORDER BY count(*) DESC, TEXT[user.name] ASC)');
-    expect(sql).toContain('100.0 * count(*) / sum(count(*)) OVER (PARTITION BY TEXT[host.name])');
+    expect(sql).toContain('row_number() OVER (PARTITION BY "host.name" ORDER BY "count" DESC, "user.name" ASC)');
+    expect(sql).toContain('100.0 * "count" / sum("count") OVER (PARTITION BY "host.name")');
+    // One expansion per level, so two multi-valued fields give every combination of their values.
+    expect(sql).toContain('(SELECT *, UNNEST(LIST("__k2", "__k1")) AS "__g1" FROM (SELECT *, UNNEST(LIST("__k0", "__k1")) AS "__g0" FROM');
+    expect(sql).toContain('SELECT "__g0" AS "host.name", "__g1" AS "user.name", sum("__n") AS "count"');
     expect(Object.values(params)).toContain(3);
   });
 

@@ -1,9 +1,10 @@
 import {
-  COUNT_COLUMN, MAX_TIMECHART_BUCKETS, MAX_VALUES_PER_GROUP, PERCENT_COLUMN, TIME_COLUMN, TIMESTAMP_FIELD, isAggregatingStage,
-  type AggregatingStage, type Aggregation, type FieldRef, type FieldsStage, type Query, type SortKey, type Stage, type WhereExpr,
+  COUNT_COLUMN, MAX_TIMECHART_BUCKETS, PERCENT_COLUMN, TIME_COLUMN, TIMESTAMP_FIELD, isAggregatingStage,
+  type AggregatingStage, type FieldRef, type FieldsStage, type Query, type SortKey, type Stage, type WhereExpr,
 } from '../query-ast.ts';
 import { QuerySyntaxError } from '../query-error.ts';
 import { EventPredicates } from './filter-compiler.ts';
+import { groupedAggregation } from './group-compiler.ts';
 import type { SqlDialect, SqlParamValue } from './sql-dialect.ts';
 import { SqlParams } from './sql-params.ts';
 import { bucketCount, roundInterval } from './time-buckets.ts';
@@ -221,31 +222,27 @@ class SearchCompiler {
     const d = this.d;
     const q = (name: string) => d.quoteIdentifier(name);
     if (stage.kind === 'stats') {
-      const groups = stage.by.map((f) => this.groupValue(f));
-      const select = [...groups.map((g, i) => `${g} AS ${q(stage.by[i]!.name)}`), ...stage.aggregations.map((a) => `${this.aggregation(a)} AS ${q(a.as)}`)];
-      const where = groups.length > 0 ? ` WHERE ${groups.map((g) => `${g} IS NOT NULL`).join(' AND ')}` : '';
-      const groupBy = groups.length > 0 ? ` GROUP BY ${groups.map((_, i) => String(i + 1)).join(', ')}` : '';
+      const sql = groupedAggregation(d, input, stage.by.map((f) => ({ name: f.name, field: f })), stage.aggregations);
       const columns = [...stage.by.map((f) => f.name), ...stage.aggregations.map((a) => a.as)];
       const order = stage.by.length > 0 ? stage.by.map((f) => `${q(f.name)} ASC NULLS LAST`).join(', ') : undefined;
-      return { sql: `(SELECT ${select.join(', ')} FROM ${input} AS a${where}${groupBy})`, columns, order };
+      return { sql, columns, order };
     }
     if (stage.kind === 'timechart') return this.timechart(stage, input);
-    const groups = stage.by.map((f) => this.groupValue(f));
-    const value = this.groupValue(stage.field);
-    const partition = groups.length > 0 ? `PARTITION BY ${groups.join(', ')}` : '';
-    const rank = stage.kind === 'top' ? `count(*) DESC, ${value} ASC` : `count(*) ASC, ${value} ASC`;
-    const inner = [
-      ...groups.map((g, i) => `${g} AS ${q(stage.by[i]!.name)}`),
-      `${value} AS ${q(stage.field.name)}`,
-      `count(*) AS ${q(COUNT_COLUMN)}`,
-      `100.0 * count(*) / sum(count(*)) OVER (${partition}) AS ${q(PERCENT_COLUMN)}`,
+    const groups = [...stage.by, stage.field].map((f) => ({ name: f.name, field: f }));
+    const counted = groupedAggregation(d, input, groups, [{ fn: 'count', field: undefined, as: COUNT_COLUMN }]);
+    const by = stage.by.map((f) => q(f.name));
+    const value = q(stage.field.name);
+    const count = q(COUNT_COLUMN);
+    const partition = by.length > 0 ? `PARTITION BY ${by.join(', ')}` : '';
+    const rank = `${count} ${stage.kind === 'top' ? 'DESC' : 'ASC'}, ${value} ASC`;
+    const ranked = [
+      ...by, value, count,
+      `100.0 * ${count} / sum(${count}) OVER (${partition}) AS ${q(PERCENT_COLUMN)}`,
       `row_number() OVER (${partition} ORDER BY ${rank}) AS ${q('__rank')}`,
     ];
-    const where = [...groups, value].map((g) => `${g} IS NOT NULL`).join(' AND ');
-    const groupBy = [...groups, value].map((_, i) => String(i + 1)).join(', ');
     const columns = [...stage.by.map((f) => f.name), stage.field.name, COUNT_COLUMN, PERCENT_COLUMN];
     const limit = this.params.add(stage.limit, 'integer');
-    const sql = `(SELECT ${columns.map(q).join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${input} AS a WHERE ${where} GROUP BY ${groupBy}) AS t WHERE ${q('__rank')} <= ${limit})`;
+    const sql = `(SELECT ${columns.map(q).join(', ')} FROM (SELECT ${ranked.join(', ')} FROM ${counted} AS c) AS t WHERE ${q('__rank')} <= ${limit})`;
     const byOrder = stage.by.map((f) => `${q(f.name)} ASC`);
     const countOrder = `${q(COUNT_COLUMN)} ${stage.kind === 'top' ? 'DESC' : 'ASC'}`;
     return { sql, columns, order: [...byOrder, countOrder, `${q(stage.field.name)} ASC`].join(', ') };
@@ -267,10 +264,8 @@ class SearchCompiler {
     const step = this.params.add(interval, 'integer');
     const bucket = d.timeBucket(d.timestampMs(), step);
     const by = stage.by;
-    const group = by ? this.groupValue(by) : undefined;
     const aggs = stage.aggregations;
-    const select = [`${bucket} AS ${q(TIME_COLUMN)}`, ...(by && group ? [`${group} AS ${q(by.name)}`] : []), ...aggs.map((a) => `${this.aggregation(a)} AS ${q(a.as)}`)];
-    const agg = `(SELECT ${select.join(', ')} FROM ${input} AS a${group ? ` WHERE ${group} IS NOT NULL` : ''} GROUP BY 1${group ? ', 2' : ''})`;
+    const agg = groupedAggregation(d, input, [{ name: TIME_COLUMN, expr: bucket }, ...(by ? [{ name: by.name, field: by }] : [])], aggs);
     const start = this.params.add(Math.floor(from / interval) * interval, 'integer');
     const stop = this.params.add(to, 'integer');
     const series = d.integerSeries(start, stop, step);
@@ -286,22 +281,6 @@ class SearchCompiler {
     }
     const order = [`${q(TIME_COLUMN)} ASC`, ...(by ? [`${q(by.name)} ASC`] : [])].join(', ');
     return { sql, columns, order };
-  }
-
-  private groupValue(field: FieldRef): string {
-    return field.name === TIMESTAMP_FIELD ? this.d.timestampMs() : this.d.fieldText(field.name);
-  }
-
-  private aggregation(a: Aggregation): string {
-    const d = this.d;
-    if (a.fn === 'count' || !a.field) return 'count(*)';
-    const isTime = a.field.name === TIMESTAMP_FIELD;
-    const text = this.groupValue(a.field);
-    switch (a.fn) {
-      case 'dc': return d.distinctCount(text);
-      case 'values': return d.valuesList(isTime ? d.toText(text) : text, MAX_VALUES_PER_GROUP);
-      default: return `${a.fn}(${isTime ? text : d.toNumber(text)})`;
-    }
   }
 
   private column(ref: FieldRef, columns: readonly string[]): string {

@@ -37,8 +37,21 @@ export interface SqlDialect {
    * the value itself, or for a multi-valued field any element. May be NULL when the field is absent.
    */
   anyValue(field: string, predicate: (text: string) => string): string;
-  /** A field's value as text (NULL when absent; a multi-valued field gives one text for the list), for grouping and aggregation. */
+  /** A field's value as text (NULL when absent; a multi-valued field gives one text for the list), for sorting and numeric aggregation. */
   fieldText(field: string): string;
+  /**
+   * How grouping reads a field (`by`, top, rare, dc, values: see group-compiler.ts): `keys` are cheap
+   * expressions over an event row that together tell its value or values apart (events are grouped
+   * on them first); `list` turns those keys, as columns of the grouped rows, into the field's values
+   * as a list of texts, one element per value (empty or NULL when absent; NULL elements are skipped).
+   * The first key is NULL only when the event has no value (such events are skipped early).
+   */
+  fieldValues(field: string): { keys: string[]; list(keyColumns: readonly string[]): string };
+  /**
+   * Select-list expression giving one row per element of `list` (none for an empty or NULL list), the
+   * other columns repeated (DuckDB `unnest`, ClickHouse `arrayJoin`). The compiler uses one per SELECT.
+   */
+  unnest(list: string): string;
 
   /** LIKE pattern (a parameter value) matching `parts`; unanchored adds "anything" on both ends. */
   likePattern(parts: readonly PatternPart[], anchored: boolean): string;
@@ -63,4 +76,8 @@ export interface SqlDialect {
   distinctCount(expr: string): string;
   /** Sorted distinct non-NULL values as one list, at most `max`. */
   valuesList(expr: string, max: number): string;
+  /** Exact number of distinct non-NULL elements over the lists of a group (0 when none; ClickHouse `uniqExactArray`). */
+  distinctCountOfLists(list: string): string;
+  /** Sorted distinct non-NULL elements over the lists of a group, at most `max` (ClickHouse `groupUniqArrayArray`). */
+  valuesOfLists(list: string, max: number): string;
 }

@@ -103,6 +103,25 @@ export const duckDbDialect: SqlDialect = {
     // grouping on it never reads the large `fields` column.
     return promoted ? promoted.column : fromJson;
   },
+  fieldValues: (field) => {
+    const column = COLUMN_FIELDS.get(field);
+    if (column) return { keys: [column], list: ([value]) => `[${value}]` };
+    const promoted = PROMOTED_BY_FIELD.get(field);
+    if (promoted) {
+      // The column and the row's flag: a multi-valued row keeps the field's JSON array in the column
+      // (see anyValue), so grouping never reads the large `fields` column.
+      return {
+        keys: [promoted.column, 'multi_valued'],
+        list: ([value, multi]) => `(CASE WHEN ${multi} AND starts_with(${value}, '[') AND json_valid(${value}) THEN json_extract_string(${value}, '$[*]') ELSE [${value}] END)`,
+      };
+    }
+    // The JSON value, not its text: a string "[1]" and the array [1] are different keys.
+    return {
+      keys: [`json_extract(fields, '${jsonPath(field)}')`],
+      list: ([value]) => `(CASE WHEN json_type(${value}) = 'ARRAY' THEN json_extract_string(${value}, '$[*]') ELSE [json_extract_string(${value}, '$')] END)`,
+    };
+  },
+  unnest: (list) => `unnest(${list})`,
 
   likePattern: (parts, anchored) => {
     const body = parts.map(likePart).join('');
@@ -121,6 +140,12 @@ export const duckDbDialect: SqlDialect = {
   valuesList: (expr, max) => {
     if (!Number.isInteger(max) || max < 1) throw new Error('valuesList: max must be a positive integer');
     return `list_slice(list_sort(list(DISTINCT ${expr}) FILTER (WHERE ${expr} IS NOT NULL)), 1, ${max})`;
+  },
+  // list_distinct drops NULL elements.
+  distinctCountOfLists: (list) => `coalesce(len(list_distinct(flatten(list(${list})))), 0)`,
+  valuesOfLists: (list, max) => {
+    if (!Number.isInteger(max) || max < 1) throw new Error('valuesOfLists: max must be a positive integer');
+    return `list_slice(list_sort(list_distinct(flatten(list(${list})))), 1, ${max})`;
   },
 };
 
