@@ -60,13 +60,22 @@ async function seqs(query: string, options: Partial<Omit<SearchRequest, 'query'>
 describe('filters', () => {
   it.each([
     ['', [6, 5, 4, 3, 2, 1]],
-    // Free text: anywhere in the original record, ignoring case; wildcards inside; LIKE characters literal.
+    // Free text: whole words of the original record, ignoring case; several words as their exact
+    // sequence; `*` at an end lifts the word boundary there; LIKE characters literal.
     ['password', [2, 1]],
     ['FAILED', [1]],
+    ['pass', []],
+    ['*pass*', [2, 1]],
+    ['alic*', [4, 1]],
+    ['web', [5, 4, 2, 1]],
+    ['10.1.2', [1]],
+    ['10.1.2.30', []],
     ['"failed password"', [1]],
+    ['"failed  password"', []],
     ['pass*for', [2, 1]],
     ['"100% done_ok"', [3]],
     ['done?ok', [3]],
+    ['done', []],
     ['connection_reset', []],
     ['"100%done"', []],
     // field:value: the whole value, ignoring case; multi-valued fields match on any element.

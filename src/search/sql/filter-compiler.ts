@@ -6,6 +6,7 @@ import { QuerySyntaxError } from '../query-error.ts';
 import { ipv4ToInteger, ipv6ToHex } from './ip-address.ts';
 import type { SqlDialect } from './sql-dialect.ts';
 import type { SqlParams } from './sql-params.ts';
+import { wordPattern } from './word-pattern.ts';
 
 /**
  * Compiles filter and `where` expressions over event rows into SQL predicates. Every leaf is made
@@ -29,8 +30,9 @@ export class EventPredicates {
       case 'not': return `(NOT ${this.filter(expr.child)})`;
       case 'all': return 'TRUE';
       case 'text': {
-        const pattern = this.params.add(d.likePattern(expr.value.parts, false), 'text');
-        return leaf(d.like(d.freeText(), pattern, true));
+        const { regex, required } = wordPattern(expr.value.parts);
+        const regexParam = this.params.add(regex, 'text');
+        return leaf(d.matchesWords(regexParam, required === '' ? undefined : this.params.add(required, 'text')));
       }
       case 'match': return this.match(expr);
       case 'range': return this.range(expr);
@@ -50,7 +52,7 @@ export class EventPredicates {
       return d.timestampCompare('=', this.params.add(timeBound(value.text, value.span), 'integer'));
     }
     if (value.hasWildcards) {
-      const pattern = this.params.add(d.likePattern(value.parts, true), 'text');
+      const pattern = this.params.add(d.likePattern(value.parts), 'text');
       return leaf(d.anyValue(field.name, (v) => d.like(v, pattern, true)));
     }
     const text = this.params.add(value.text, 'text');
@@ -88,7 +90,7 @@ export class EventPredicates {
       case 'not': return `(NOT ${this.where(expr.child)})`;
       case 'compare': return this.comparison(expr.field, expr.op, expr.value, expr.span, true);
       case 'like': {
-        const pattern = this.params.add(d.likePattern(expr.pattern.parts, true), 'text');
+        const pattern = this.params.add(d.likePattern(expr.pattern.parts), 'text');
         return leaf(d.anyValue(expr.field.name, (v) => d.like(v, pattern, false)));
       }
     }

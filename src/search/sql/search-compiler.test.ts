@@ -18,15 +18,13 @@ const testDialect: SqlDialect = {
   timestampCompare: (op, ms) => `TS ${op} ${ms}`,
   eventColumns: 'COLS',
   newestFirst: 'TS DESC',
-  freeText: () => 'ORIGINAL',
+  matchesWords: (regex, required) => `WORDS(${regex}, ${required ?? '-'})`,
   anyValue: (field, predicate) => `ANY[${field}](${predicate('v')})`,
   fieldText: (field) => `TEXT[${field}]`,
   fieldValues: (field) => ({ keys: [`KEY[${field}]`, 'FLAG'], list: (keys) => `LIST(${keys.join(', ')})` }),
   unnest: (list) => `UNNEST(${list})`,
-  likePattern: (parts: readonly PatternPart[], anchored) => {
-    const body = parts.map((p) => (p.kind === 'anyChars' ? '%' : p.kind === 'oneChar' ? '_' : p.text.replace(/[\\%_]/g, '\\$&'))).join('');
-    return anchored ? body : `%${body}%`;
-  },
+  likePattern: (parts: readonly PatternPart[]) =>
+    parts.map((p) => (p.kind === 'anyChars' ? '%' : p.kind === 'oneChar' ? '_' : p.text.replace(/[\\%_]/g, '\\$&'))).join(''),
   like: (text, pattern, ignoreCase) => `${text} ${ignoreCase ? 'ILIKE' : 'LIKE'} ${pattern}`,
   equalsIgnoreCase: (text, value) => `LOWER(${text}) = LOWER(${value})`,
   toNumber: (text) => `NUM(${text})`,
@@ -69,12 +67,26 @@ describe('filters', () => {
     expect(params.p2).toBe('Alice');
   });
 
-  it('compiles wildcards to an anchored LIKE pattern and free text to an unanchored one, escaping LIKE characters', () => {
+  it('compiles field wildcards to an anchored LIKE pattern, escaping LIKE characters', () => {
     expect(statement('user.name:adm*').params.p2).toBe('adm%');
     expect(statement('user.name:a?m').params.p2).toBe('a_m');
-    const text = statement('"50%_off"');
-    expect(text.sql).toContain('COALESCE(ORIGINAL ILIKE :p2<text>, FALSE)');
-    expect(text.params.p2).toBe('%50\\%\\_off%');
+    expect(statement('user.name:"50%_off"').params.p2).toBe('50%_off');
+  });
+
+  it('compiles free text to a word match: the regex and the lowercased text it requires', () => {
+    const text = statement('"Access Denied"');
+    expect(text.sql).toContain('COALESCE(WORDS(:p2<text>, :p3<text>), FALSE)');
+    expect(text.params.p2).toBe('(?:^|[^\\p{L}\\p{N}_])access denied(?:$|[^\\p{L}\\p{N}_])');
+    expect(text.params.p3).toBe('access denied');
+    expect(statement('?').sql).toContain('WORDS(:p2<text>, -)');
+  });
+
+  it('lists the plain free-text terms every match must contain, for a word index', () => {
+    expect(compile('Failed "Access Denied" user.name:x').indexTerms).toEqual(['failed', 'access denied']);
+    expect(compile('failed adm*').indexTerms).toEqual(['failed']);
+    expect(compile('(a AND (b c)) OR d').indexTerms).toEqual([]);
+    expect(compile('a NOT b').indexTerms).toEqual(['a']);
+    expect(compile('user.name:x').indexTerms).toEqual([]);
   });
 
   it('keeps NOT two-valued so events without the field match', () => {

@@ -1,6 +1,6 @@
 import {
   COUNT_COLUMN, MAX_TIMECHART_BUCKETS, PERCENT_COLUMN, TIME_COLUMN, TIMESTAMP_FIELD, isAggregatingStage,
-  type AggregatingStage, type FieldRef, type FieldsStage, type Query, type SortKey, type Stage, type WhereExpr,
+  type AggregatingStage, type FieldRef, type FieldsStage, type FilterExpr, type Query, type SortKey, type Stage, type WhereExpr,
 } from '../query-ast.ts';
 import { QuerySyntaxError } from '../query-error.ts';
 import { EventPredicates } from './filter-compiler.ts';
@@ -8,6 +8,7 @@ import { groupedAggregation } from './group-compiler.ts';
 import type { SqlDialect, SqlParamValue } from './sql-dialect.ts';
 import { SqlParams } from './sql-params.ts';
 import { bucketCount, roundInterval } from './time-buckets.ts';
+import { wordPattern } from './word-pattern.ts';
 
 export interface SearchCompileOptions {
   /** Inclusive lower bound on event time, ms. */
@@ -44,6 +45,12 @@ export interface CompiledSearch {
   fieldStages: FieldsStage[];
   /** Table: the output columns, in order. */
   columns: string[];
+  /**
+   * Lowercased texts of the free-text terms without wildcards that every match contains (the filter's
+   * top-level AND): a store with a word index may read only the events holding all their words.
+   * The filter alone decides what matches; this only narrows what it has to look at.
+   */
+  indexTerms: string[];
   /** Count of buckets × matching events per bucket over `filter`, for the histogram. */
   histogram(rows: string, intervalMs: number): string;
   /** The parameters a statement of this search uses. */
@@ -111,10 +118,11 @@ class SearchCompiler {
       return `SELECT ${d.timeBucket(d.timestampMs(), interval)} AS t, count(*) AS n FROM ${rows} AS h WHERE ${filter} GROUP BY 1 ORDER BY 1`;
     };
     const paramsFor = (sql: string) => params.for(sql);
+    const indexTerms = this.query.filter ? requiredWords(this.query.filter) : [];
 
-    if (split < 0) return { ...this.events(base, eventStages), filter, histogram, paramsFor };
+    if (split < 0) return { ...this.events(base, eventStages), filter, histogram, paramsFor, indexTerms };
     const table = this.table(base, eventStages, stages[split] as AggregatingStage, stages.slice(split + 1));
-    return { ...table, filter, histogram, paramsFor };
+    return { ...table, filter, histogram, paramsFor, indexTerms };
   }
 
   private events(base: string[], stages: Stage[]) {
@@ -305,7 +313,7 @@ class SearchCompiler {
       case 'or': return `(${expr.children.map((c) => this.tableWhere(c, columns)).join(' OR ')})`;
       case 'not': return `(NOT ${this.tableWhere(expr.child, columns)})`;
       case 'like': {
-        const pattern = this.params.add(d.likePattern(expr.pattern.parts, true), 'text');
+        const pattern = this.params.add(d.likePattern(expr.pattern.parts), 'text');
         return `COALESCE(${d.like(d.toText(this.column(expr.field, columns)), pattern, false)}, FALSE)`;
       }
       case 'compare': {
@@ -318,6 +326,14 @@ class SearchCompiler {
       }
     }
   }
+}
+
+/** The {@link CompiledSearch.indexTerms} of a filter: plain text terms reached through AND only. */
+function requiredWords(expr: FilterExpr): string[] {
+  if (expr.kind === 'and') return expr.children.flatMap(requiredWords);
+  if (expr.kind !== 'text') return [];
+  const { exact } = wordPattern(expr.value.parts);
+  return exact === undefined ? [] : [exact];
 }
 
 /** Stand-in for the executor's FROM item of event rows inside nested levels; replaced in statement(). */

@@ -30,8 +30,12 @@ export interface SqlDialect {
   /** ORDER BY list giving newest events first (ties broken deterministically). */
   readonly newestFirst: string;
 
-  /** Text that free-text search looks in: the original record. */
-  freeText(): string;
+  /**
+   * Predicate: the original record, lowercased code point by code point (SQL `lower()`), contains the
+   * substring in `requiredPlaceholder` (when given) and a match of the regex in `regexPlaceholder`
+   * (RE2 syntax, see word-pattern.ts). Free-text terms compile to this.
+   */
+  matchesWords(regexPlaceholder: string, requiredPlaceholder: string | undefined): string;
   /**
    * Predicate true when some value of the field satisfies `predicate` (applied to the value as text):
    * the value itself, or for a multi-valued field any element. May be NULL when the field is absent.
@@ -53,8 +57,8 @@ export interface SqlDialect {
    */
   unnest(list: string): string;
 
-  /** LIKE pattern (a parameter value) matching `parts`; unanchored adds "anything" on both ends. */
-  likePattern(parts: readonly PatternPart[], anchored: boolean): string;
+  /** LIKE pattern (a parameter value) matching `parts` as a whole value. */
+  likePattern(parts: readonly PatternPart[]): string;
   /** Predicate: `text` matches the LIKE pattern in `patternPlaceholder`, optionally ignoring case. */
   like(text: string, patternPlaceholder: string, ignoreCase: boolean): string;
   /** Predicate: `text` equals the value, ignoring case. */

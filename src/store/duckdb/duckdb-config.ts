@@ -49,6 +49,13 @@ export interface DuckDbTestHooks {
    * it is renamed; `renamed` inside the catalog transaction, before COMMIT. May throw.
    */
   archiveStep?: (step: ArchiveStep, day: number) => void | Promise<void>;
+  /**
+   * The free-text word index (duckdb-text-index.ts): `off` neither builds nor uses it (the baseline
+   * searches are compared with); small `blockRows` / `chunkRows` exercise blocks and chunks with few
+   * events; `paused` holds indexing back while it returns true (as a waiting append does); `idle` is
+   * called whenever every event is indexed.
+   */
+  textIndex?: { off?: boolean; blockRows?: number; chunkRows?: number; paused?: () => boolean; idle?: () => void };
 }
 
 export interface ResolvedDuckDbOptions {

@@ -18,6 +18,7 @@ import {
   partitionTable, sqlString, storageSupportsZstd,
 } from './duckdb-schema.ts';
 import { runSearch, streamSearch, type SearchPartition } from './duckdb-search.ts';
+import { TEXT_INDEX_BLOCK_ROWS, TEXT_INDEX_CHUNK_ROWS, TextIndexer } from './duckdb-text-index.ts';
 import { SerialQueue } from './serial-queue.ts';
 import {
   StoreClosedError, StoreQueryError, StoreWriteError, classifyFailure, firstLine, isFatal,
@@ -74,10 +75,27 @@ class DuckDbEventStore implements EventStore {
   private readonly reads = new SerialQueue();
   /** Connections of running exports, closed with the store. */
   private readonly exports = new Set<DuckDBConnection>();
+  /** Appends waiting for or holding the write queue: the word index is only built when there are none. */
+  private appendsWaiting = 0;
+  private readonly textIndex: TextIndexer;
 
   constructor(options: ResolvedDuckDbOptions) {
     this.options = options;
     this.file = join(options.dir, DB_FILE);
+    const hooks = options.hooks.textIndex;
+    this.textIndex = new TextIndexer({
+      writes: this.writes,
+      writer: async () => (await this.ensureUsable()).writer,
+      partitions: () => this.partitions.values(),
+      appendWaiting: () => this.appendsWaiting > 0 || hooks?.paused?.() === true,
+      failed: (err) => {
+        if (isFatal(err)) this.broken = err;
+      },
+      enabled: hooks?.off !== true,
+      blockRows: hooks?.blockRows ?? TEXT_INDEX_BLOCK_ROWS,
+      chunkRows: hooks?.chunkRows ?? TEXT_INDEX_CHUNK_ROWS,
+      idle: hooks?.idle,
+    });
   }
 
   async open(): Promise<void> {
@@ -114,7 +132,10 @@ class DuckDbEventStore implements EventStore {
       this.zstd = storageSupportsZstd(await this.storageVersion(writer));
       await this.loadCatalog(writer);
       await this.backfillMultiValuedColumns(writer);
+      await this.textIndex.load(writer);
       this.broken = undefined;
+      // Stores written before the index existed, or events appended since it last ran.
+      this.textIndex.kick();
     } catch (err) {
       if (this.handles) this.release();
       else instance?.closeSync();
@@ -235,6 +256,7 @@ class DuckDbEventStore implements EventStore {
     if (!Array.isArray(events)) throw new StoreWriteError('event store refused the batch: not an array', 'invalid-input');
     validateBatch(events);
     if (events.length === 0) return;
+    this.appendsWaiting++;
     await this.writes.run(async () => {
       const { writer } = await this.ensureUsable();
       let start = 0;
@@ -244,7 +266,8 @@ class DuckDbEventStore implements EventStore {
       const changed = await this.writeBatch(writer, fresh);
       for (const info of changed) this.partitions.set(info.day, info);
       this.lastSeqValue = fresh[fresh.length - 1]!.seq;
-    });
+    }).finally(() => this.appendsWaiting--);
+    this.textIndex.kick();
   }
 
   /** Rows, catalog and last_seq in one transaction: all or nothing. Returns the new catalog entries. */
@@ -401,7 +424,7 @@ class DuckDbEventStore implements EventStore {
 
   /** The day tables, plus the given archive files when the archive is included. */
   private searchPartitions(includeArchive: boolean, archived: readonly ArchivedPartition[]): SearchPartition[] {
-    const live: SearchPartition[] = [...this.partitions.values()];
+    const live: SearchPartition[] = [...this.partitions.values()].map((p) => ({ ...p, textIndex: this.textIndex.coverage(p.day, p.table) }));
     if (!includeArchive) return live;
     return [...live, ...archived.map((a) => {
       const parquet = join(this.options.archiveDir, assertArchiveFileName(a.file));
@@ -518,6 +541,7 @@ class DuckDbEventStore implements EventStore {
       for (const p of victims) {
         await conn.run(`DROP TABLE IF EXISTS "${p.table}"`);
         await conn.run('DELETE FROM event_partitions WHERE day = $day', { day: p.day });
+        await this.textIndex.drop(conn, p.day, p.table);
       }
       await conn.run('COMMIT');
     } catch (err) {
@@ -525,7 +549,10 @@ class DuckDbEventStore implements EventStore {
       if (isFatal(err)) this.broken = err;
       throw new StoreWriteError(`event store retention failed: ${firstLine(err)}`, classifyFailure(err), { cause: err });
     }
-    for (const p of victims) this.partitions.delete(p.day);
+    for (const p of victims) {
+      this.partitions.delete(p.day);
+      this.textIndex.forget(p.day);
+    }
     await this.checkpointQuietly(conn);
     return victims.reduce((sum, p) => sum + p.rows, 0);
   }
@@ -595,6 +622,7 @@ class DuckDbEventStore implements EventStore {
       await conn.run('INSERT INTO archived_partitions VALUES ($day, $file, $rows, $minTs, $maxTs, $bytes, $sha256)', { ...record });
       await conn.run(`DROP TABLE "${assertPartitionName(p.table)}"`);
       await conn.run('DELETE FROM event_partitions WHERE day = $day', { day: p.day });
+      await this.textIndex.drop(conn, p.day, p.table);
       await hook?.('renamed', p.day);
       await conn.run('COMMIT');
     } catch (err) {
@@ -602,6 +630,7 @@ class DuckDbEventStore implements EventStore {
       return failed(err);
     }
     this.partitions.delete(p.day);
+    this.textIndex.forget(p.day);
     this.archived.set(file, record);
     return record;
   }
@@ -628,6 +657,7 @@ class DuckDbEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.textIndex.stop();
     // Let queued work finish; new calls are refused from here on.
     await Promise.allSettled([this.writes.run(async () => undefined), this.reads.run(async () => undefined)]);
     this.release();

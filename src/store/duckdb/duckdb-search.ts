@@ -2,6 +2,7 @@ import type { DuckDBConnection, DuckDBResultReader, DuckDBValue } from '@duckdb/
 import { basename } from 'node:path';
 import { summarizeFields } from '../../search/field-stats.ts';
 import { compileSearch, type CompiledSearch } from '../../search/sql/search-compiler.ts';
+import type { SqlParamValue } from '../../search/sql/sql-dialect.ts';
 import { bucketStarts, roundInterval } from '../../search/sql/time-buckets.ts';
 import type {
   SearchBatch, SearchCell, SearchExportRequest, SearchHistogram, SearchRequest, SearchResult, StoredEvent,
@@ -11,6 +12,7 @@ import { assertArchiveFileName } from './duckdb-archive.ts';
 import { EMPTY_EVENTS_TABLE, duckDbDialect } from './duckdb-dialect.ts';
 import { decodeEventRow } from './duckdb-rows.ts';
 import { assertPartitionName, sqlString } from './duckdb-schema.ts';
+import { candidateRanges, type TextIndexCoverage } from './duckdb-text-index.ts';
 
 /** Table rows a search returns when the request does not say (search.maxRows). */
 export const DEFAULT_MAX_ROWS = 10_000;
@@ -28,8 +30,8 @@ export const MAX_EXPORT_ROWS = 1_000_000;
  * whose file name is checked again here). Both have the same columns (checked when the file is written).
  */
 export type SearchPartition = { rows: number; minTs: number; maxTs: number } & (
-  | { table: string; parquet?: undefined }
-  | { parquet: string; table?: undefined }
+  | { table: string; parquet?: undefined; textIndex?: TextIndexCoverage; seqFilter?: string }
+  | { parquet: string; table?: undefined; textIndex?: undefined; seqFilter?: undefined }
 );
 
 /**
@@ -44,9 +46,8 @@ export async function runSearch(
   const { from, to, timeoutMs } = checkRequest(request);
   const limit = Math.min(Math.floor(request.limit), maxLimit);
   const maxRows = Math.min(Math.floor(request.maxRows ?? DEFAULT_MAX_ROWS), MAX_ROWS_CAP);
-  const compiled = compileSearch(request.query, duckDbDialect, { from, to, limit, maxRows: Math.max(maxRows, 1) });
   const deadline = new Deadline(conn, timeoutMs);
-  const scanned = overlapping(partitions, from, to);
+  const { scanned, compiled } = await narrowByWords(overlapping(partitions, from, to), compileSearch(request.query, duckDbDialect, { from, to, limit, maxRows: Math.max(maxRows, 1) }), deadline);
   const meta = { from, to, tookMs: 0, truncated: false, partitions: scanned.length };
   const result: SearchResult = { kind: compiled.kind, meta };
 
@@ -83,11 +84,12 @@ export async function* streamSearch(
   const { from, to, timeoutMs } = checkRequest(request);
   const limit = Math.min(Math.floor(request.limit), MAX_EXPORT_ROWS);
   if (!(limit >= 1)) throw refuse('`limit` must be at least 1');
-  const compiled = compileSearch(request.query, duckDbDialect, { from, to, limit, maxRows: limit });
-  const scanned = overlapping(partitions, from, to);
+  const deadline = new Deadline(conn, timeoutMs);
+  const { scanned, compiled } = await narrowByWords(
+    overlapping(partitions, from, to), compileSearch(request.query, duckDbDialect, { from, to, limit, maxRows: limit }), deadline,
+  );
   if (scanned.length === 0 && compiled.kind === 'events') return;
   const sql = compiled.statement(union(scanned));
-  const deadline = new Deadline(conn, timeoutMs);
   const result = await deadline.wrap(() => conn.stream(sql, compiled.paramsFor(sql)));
   let sent = 0;
   let first = true;
@@ -139,9 +141,44 @@ function union(partitions: readonly SearchPartition[]): string {
   return `(${selects.join(' UNION ALL ')})`;
 }
 
-/** The FROM item of one partition: its quoted table, or a `read_parquet` of its file. */
+/** The FROM item of one partition: its quoted table (only the seqs the word index left), or a `read_parquet` of its file. */
 function relation(p: SearchPartition): string {
-  return p.parquet === undefined ? `"${assertPartitionName(p.table)}"` : `read_parquet(${parquetPath(p.parquet)})`;
+  if (p.parquet !== undefined) return `read_parquet(${parquetPath(p.parquet)})`;
+  const table = `"${assertPartitionName(p.table)}"`;
+  return p.seqFilter === undefined ? table : `(SELECT * FROM ${table} WHERE ${p.seqFilter})`;
+}
+
+/**
+ * Narrows the day tables that have a word index to the seq ranges that can hold the search's plain
+ * free-text terms (see duckdb-text-index.ts); archive files and days not indexed yet are read whole.
+ * The ranges are bound parameters (`seq_N`) that the returned search's paramsFor adds where used.
+ */
+async function narrowByWords(
+  partitions: SearchPartition[], compiled: CompiledSearch, deadline: Deadline,
+): Promise<{ scanned: SearchPartition[]; compiled: CompiledSearch }> {
+  const indexed = partitions.flatMap((p) => (p.textIndex === undefined ? [] : [p.textIndex]));
+  const run = async (sql: string, params: Record<string, DuckDBValue>) => (await deadline.run(sql, params)).getRows();
+  const ranges = await candidateRanges(run, indexed, compiled.indexTerms);
+  if (ranges === undefined) return { scanned: partitions, compiled };
+  const bounds: Record<string, number> = {};
+  const bind = (seq: number) => {
+    const name = `seq_${Object.keys(bounds).length}`;
+    bounds[name] = seq;
+    return `$${name}::BIGINT`;
+  };
+  let next = 0;
+  const scanned = partitions.map((p): SearchPartition => {
+    if (p.textIndex === undefined) return p;
+    const { ranges: within, after } = ranges[next++]!;
+    const seqFilter = [...within.map(([lo, hi]) => `seq BETWEEN ${bind(lo)} AND ${bind(hi)}`), `seq > ${bind(after)}`].join(' OR ');
+    return { ...p, seqFilter };
+  });
+  const paramsFor = (sql: string) => {
+    const params: Record<string, SqlParamValue> = compiled.paramsFor(sql);
+    for (const [name, seq] of Object.entries(bounds)) if (new RegExp(`\\$${name}(?![0-9A-Za-z_])`).test(sql)) params[name] = seq;
+    return params;
+  };
+  return { scanned, compiled: { ...compiled, paramsFor } };
 }
 
 function parquetPath(path: string): string {
