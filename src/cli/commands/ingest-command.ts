@@ -10,8 +10,9 @@ import { parseOptions, type Command } from '../command.ts';
 const HELP = `Usage: vigil ingest [options] PATH...
 
 Reads log files, folders (recursively) and archives (.log .txt .json .ndjson .jsonl .gz .zip .tar.gz
-.tgz) and stores every line or JSON record as an event, parsed like live intake. Shows progress, then a
-summary (read, stored, rejected, events/s). Exits with 1 if any file or record could not be ingested.
+.tgz) and Windows event logs (.evtx) and stores every line, JSON record or Windows event as an event,
+parsed like live intake. Shows progress, then a summary (read, stored, rejected, warnings, events/s).
+Exits with 1 if any file or record could not be ingested (a skipped damaged EVTX chunk is a warning).
 
 Two ways to deliver:
   default           write directly into the data folder (Vigil must not be running on it)
@@ -29,7 +30,7 @@ Options:
 
 export const ingestCommand: Command = {
   name: 'ingest',
-  summary: 'Ingest log files, folders and archives',
+  summary: 'Ingest log files, folders, archives and Windows EVTX logs',
   help: HELP,
   async run(argv) {
     const parsed = parseOptions(argv, {

@@ -96,6 +96,17 @@ export class BatchCollector {
     this.counts.records++;
   }
 
+  /**
+   * Adds one record that is text already (an EVTX event rendered as JSON). `sourceType` replaces the
+   * collector's when reading was left to auto-detection.
+   */
+  addText(text: string, meta: Record<string, string>, sourceType?: string): void {
+    const type = sourceType !== undefined && this.#sourceType === 'auto' ? sourceType : this.#sourceType;
+    this.#records.push({ source: this.#source, sourceType: type, receivedAt: this.#now, text, meta });
+    this.#textBytes += text.length;
+    this.counts.records++;
+  }
+
   reject(file: string, line: number | undefined, reason: string): void {
     this.counts.rejected++;
     this.#issue({ kind: 'rejected', file, line, reason });

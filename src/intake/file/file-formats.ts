@@ -5,7 +5,7 @@
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
-export type FileFormat = 'lines' | 'json' | 'gzip' | 'tgz' | 'tar' | 'zip' | 'unsupported';
+export type FileFormat = 'lines' | 'json' | 'gzip' | 'tgz' | 'tar' | 'zip' | 'evtx' | 'unsupported';
 
 export interface FormatChoice {
   format: FileFormat;
@@ -22,7 +22,6 @@ const UNSUPPORTED: Record<string, string> = {
   '.lz4': 'lz4 is not supported; decompress it or recompress with gzip',
   '.7z': '7-Zip archives are not supported; use zip or tar.gz',
   '.rar': 'RAR archives are not supported; use zip or tar.gz',
-  '.evtx': 'binary EVTX logs are not supported; export them to JSON (e.g. with evtx_dump or Winlogbeat)',
 };
 
 /** Picks the reader for a file or member name. */
@@ -33,6 +32,7 @@ export function formatOf(name: string): FormatChoice {
   if (lower.endsWith('.zip')) return { format: 'zip', inner: name };
   if (lower.endsWith('.tar')) return { format: 'tar', inner: name };
   if (lower.endsWith('.json')) return { format: 'json', inner: name };
+  if (lower.endsWith('.evtx')) return { format: 'evtx', inner: name };
   const dot = lower.lastIndexOf('.');
   const ext = dot >= 0 ? lower.slice(dot) : '';
   const reason = UNSUPPORTED[ext];
@@ -46,6 +46,8 @@ export function sniffFormat(choice: FormatChoice, head: Uint8Array): FormatChoic
   if (choice.format !== 'lines' && choice.format !== 'json') return choice;
   if (head[0] === 0x1f && head[1] === 0x8b) return { format: 'gzip', inner: choice.inner };
   if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return { format: 'zip', inner: choice.inner };
+  // "ElfF": an EVTX log under another name (e.g. a copied Security.evtx.bak).
+  if (head[0] === 0x45 && head[1] === 0x6c && head[2] === 0x66 && head[3] === 0x46) return { format: 'evtx', inner: choice.inner };
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
     return { format: 'unsupported', inner: choice.inner, reason: 'UTF-16 text is not supported; convert it to UTF-8' };
   }

@@ -60,7 +60,7 @@ beforeAll(async () => {
   await writeFile(p('cloudtrail.json'), JSON.stringify({ Records: [{ eventName: 'A' }, { eventName: 'B' }, { eventName: 'C' }] }));
   await writeFile(p('bigdoc.json'), JSON.stringify({ blob: 'b'.repeat(3000) }));
   await writeFile(p('broken.json'), '[{"ok":1},\n{"cut":');
-  await writeFile(p('logs.evtx'), Buffer.from('ElfFile\0'));
+  await writeFile(p('logs.7z'), Buffer.from('7z\xbc\xaf'));
 
   const inner = zipSync({ 'deep.log': strToU8('from nested zip\n') });
   await writeFile(p('multi.zip'), zipSync({
@@ -145,11 +145,11 @@ describe('readPaths: plain files', () => {
   });
 
   it('reports a missing path and an unsupported format, and still reads the rest', async () => {
-    const { records, issues, last } = await read([p('nope.log'), p('logs.evtx'), p('crlf.txt')]);
+    const { records, issues, last } = await read([p('nope.log'), p('logs.7z'), p('crlf.txt')]);
     expect(texts(records)).toEqual(['one', 'two']);
     expect(issues).toEqual([
       { kind: 'error', file: p('nope.log'), reason: 'no such file or directory' },
-      { kind: 'error', file: p('logs.evtx'), reason: expect.stringMatching(/EVTX.*not supported/) },
+      { kind: 'error', file: p('logs.7z'), reason: expect.stringMatching(/7-Zip.*not supported/) },
     ]);
     expect(last.counts.errors).toBe(2);
   });

@@ -14,6 +14,8 @@ import { LineSplitter } from './line-splitter.ts';
 import { tarMembers } from './tar-reader.ts';
 import { describeFsError, planFiles } from './walk-paths.ts';
 import { zipEntries, zipEntryData } from './zip-reader.ts';
+import { readEvtx } from '../../parse/evtx/evtx-reader.ts';
+import { windowsSourceType } from '../../normalize/windows/windows.ts';
 
 export type { FileBatch, FileReadCounts, FileReadIssue, FileReadProgress } from './batch-collector.ts';
 
@@ -142,6 +144,8 @@ async function* readStream(
       return yield* readTar(label, chunks, depth, ctx);
     case 'zip':
       return yield* readSpooledZip(label, chunks, depth, ctx);
+    case 'evtx':
+      return yield* readEvtxRecords(label, chunks, ctx);
     case 'json':
     case 'lines':
       return yield* readRecords(label, choice.format, chunks, ctx, cutOff);
@@ -181,6 +185,22 @@ async function* readRecords(
   }
   if (cutOff?.()) reportCut();
   else splitter.end();
+}
+
+/**
+ * Windows EVTX logs: every event becomes one JSON record in evtx_dump's shape, parsed as `windows`.
+ * A damaged chunk or record is a warning (the rest of the file is read); input that is not EVTX, or
+ * ends inside the file header, is an error for the file.
+ */
+async function* readEvtxRecords(label: string, chunks: AsyncIterable<Uint8Array>, ctx: Ctx): AsyncGenerator<FileBatch> {
+  const { c } = ctx;
+  for await (const result of readEvtx(chunks)) {
+    for (const warning of result.warnings) c.warn(label, warning);
+    for (const record of result.records) {
+      c.addText(JSON.stringify(record.event), { file: label, record: String(record.recordId) }, windowsSourceType.name);
+    }
+    while (c.full) yield c.take();
+  }
 }
 
 async function* readTar(label: string, chunks: AsyncIterable<Uint8Array>, depth: number, ctx: Ctx): AsyncGenerator<FileBatch> {

@@ -30,7 +30,7 @@ export interface EvtxFileHeader {
 
 /** What one chunk gave: its records, and warnings about damage (CRC mismatch, damaged records, truncation). */
 export interface EvtxChunkResult {
-  /** 0-based chunk number in the file. */
+  /** 0-based chunk number in the file; -1 for warnings about the file header. */
   chunk: number;
   records: EvtxRecord[];
   warnings: string[];
