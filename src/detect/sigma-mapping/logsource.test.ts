@@ -124,6 +124,7 @@ describe('LogsourceIndex', () => {
 
   it('returns the same array for the same kind of event without predicates (no allocation per event)', () => {
     expect(index.candidates(ev.security4624)).toBe(index.candidates(ev.security4624));
+    expect(index.candidates(ev.sysmonProcessCreate)).toBe(index.candidates(ev.sysmonProcessCreate));
   });
 
   it('agrees with logsourceAccepts', () => {

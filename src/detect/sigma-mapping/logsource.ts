@@ -116,11 +116,7 @@ function windows(category: string | undefined, service: string | undefined): Map
       return supported(`Windows ${category}: ${label}`, ...selectors.map(windowsTarget));
     }
     const provider = WINDOWS_PROVIDER_CATEGORIES.get(category);
-    if (provider) {
-      return supported(`Windows ${category}: events of the ${provider} provider`, {
-        stream: 'windows', accepts: (e) => lowerField(e, 'winlog.provider_name') === provider,
-      });
-    }
+    if (provider) return supported(`Windows ${category}: ETW provider Microsoft-Windows-Kernel-File (${provider.channels.join(' / ')})`, windowsTarget(provider));
     if (category === 'antivirus') return antivirus();
     return unsupported(`unknown Windows category "${category}": the taxonomy names no channel or event IDs for it`);
   }

@@ -57,10 +57,14 @@ export const WINDOWS_CATEGORIES: ReadonlyMap<string, readonly WindowsSelector[]>
   ['ps_script', [{ channels: POWERSHELL, eventIds: [4104] }]],
 ]);
 
-/** Categories the taxonomy defines by an ETW provider rather than a channel: matched by provider name. */
-export const WINDOWS_PROVIDER_CATEGORIES: ReadonlyMap<string, string> = new Map([
-  ['file_access', 'microsoft-windows-kernel-file'],
-  ['file_rename', 'microsoft-windows-kernel-file'],
+/**
+ * Categories the taxonomy defines by an ETW provider rather than a channel: served from the
+ * provider's own event log channel (exported like any other channel), so dispatch stays by channel.
+ */
+const KERNEL_FILE = 'microsoft-windows-kernel-file/analytic';
+export const WINDOWS_PROVIDER_CATEGORIES: ReadonlyMap<string, WindowsSelector> = new Map([
+  ['file_access', { channels: [KERNEL_FILE] }],
+  ['file_rename', { channels: [KERNEL_FILE] }],
 ]);
 
 /** Services and their channels. */
