@@ -205,6 +205,43 @@ describe.skipIf(!existsSync(CHROMIUM))('web console in Chromium (needs /usr/bin/
     await shot('xss');
   });
 
+  it('filters on one value of a multi-valued field, in the table and the details, and groups by each value', async () => {
+    const res = await fetch(`${vigil.url}/api/v1/ingest`, {
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'multi-valued check', host: { name: 'mv-host' }, user: { name: ['dave', 'erin'] }, related: { ip: ['10.9.9.1', '10.9.9.2'] } }),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    await page.goto(`${vigil.url}/search?q=${encodeURIComponent('host.name:"mv-host"')}&from=-24h&to=now`);
+    const queryBox = page.getByRole('combobox', { name: 'Search query' });
+    const count = page.getByTestId('search-count');
+    const q = () => new URL(page.url()).searchParams.get('q');
+    await expect.poll(async () => {
+      await queryBox.press('Enter');
+      await count.waitFor();
+      return count.textContent();
+    }, { timeout: 30_000, interval: 500 }).toMatch(/^1 event\b/);
+
+    // Each user.name value is a filter of its own in the table.
+    const results = page.getByTestId('event-results');
+    await results.getByRole('button', { name: 'erin', exact: true }).click();
+    await expect.poll(q).toBe('host.name:"mv-host" user.name:"erin"');
+    await expect.poll(() => count.textContent()).toMatch(/^1 event\b/);
+
+    // In the details too; Alt+click on one address excludes the events holding it.
+    await results.locator('tr.row-expandable').first().getByRole('button', { name: 'Show event details' }).click();
+    const ips = page.locator('.row-details tr[data-field="related.ip"] .value-button');
+    expect(await ips.allTextContents()).toEqual(['10.9.9.1', '10.9.9.2']);
+    await ips.first().click({ modifiers: ['Alt'] });
+    await expect.poll(q).toBe('host.name:"mv-host" user.name:"erin" NOT related.ip:"10.9.9.1"');
+    await expect.poll(() => count.textContent()).toMatch(/^0 events/);
+
+    // Grouping counts the event once under each address.
+    await queryBox.fill('host.name:"mv-host" | stats count() by related.ip');
+    await queryBox.press('Enter');
+    const table = page.getByTestId('table-results');
+    await expect.poll(() => table.locator('tbody tr').allTextContents()).toEqual(['10.9.9.11', '10.9.9.21']);
+  });
+
   it('signs out back to the sign-in page, and had no script errors', async () => {
     await page.getByRole('button', { name: 'admin' }).click();
     await page.getByRole('menuitem', { name: 'Sign out' }).click();

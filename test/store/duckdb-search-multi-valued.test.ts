@@ -28,6 +28,8 @@ const EVENTS: StoredEvent[] = [
   event(3, 1, { 'host.name': 'web-2', 'user.name': ['bob', 'alice'], 'related.ip': '10.0.0.3', bytes: 300 }),
   // No user.name or related.ip; a text that looks like a list is one value.
   event(4, 1, { 'host.name': 'web-2', note: '["x","y"]', bytes: 400 }),
+  // A value repeated in one event counts once.
+  event(5, 1, { 'related.user': ['eve', 'eve', 'mallory'] }),
 ];
 
 let dir: string;
@@ -54,6 +56,7 @@ describe('grouping on multi-valued fields', () => {
     expect(await rows('| stats count() by user.name')).toEqual([['alice', 3], ['bob', 2]]);
     expect(await rows('| stats count() by related.ip')).toEqual([['10.0.0.1', 1], ['10.0.0.2', 2], ['10.0.0.3', 1]]);
     expect(await rows('| stats count() by note')).toEqual([['["x","y"]', 1]]);
+    expect(await rows('| stats count() by related.user')).toEqual([['eve', 1], ['mallory', 1]]);
   });
 
   it('gives every combination of the values of several `by` fields', async () => {
@@ -65,7 +68,7 @@ describe('grouping on multi-valued fields', () => {
   it('counts distinct values, not distinct lists, and lists values one by one, without counting events twice', async () => {
     // Distinct lists of user.name would be 3: "alice", ["alice","bob"], ["bob","alice"].
     expect(await rows('| stats count(), dc(user.name), values(user.name), dc(related.ip), values(related.ip)')).toEqual([
-      [4, 2, '["alice","bob"]', 3, '["10.0.0.1","10.0.0.2","10.0.0.3"]'],
+      [5, 2, '["alice","bob"]', 3, '["10.0.0.1","10.0.0.2","10.0.0.3"]'],
     ]);
     expect(await rows('| stats count(), sum(bytes), dc(related.ip), values(user.name) by host.name')).toEqual([
       ['web-1', 2, 300, 2, '["alice","bob"]'], ['web-2', 2, 700, 1, '["alice","bob"]'],
@@ -88,6 +91,6 @@ describe('grouping on multi-valued fields', () => {
     expect(await rows('| timechart span=1d count() by user.name')).toEqual([
       [T0, 'alice', 2], [T0, 'bob', 1], [T0 + DAY, 'alice', 1], [T0 + DAY, 'bob', 1],
     ]);
-    expect(await rows('| timechart span=1d dc(related.ip)')).toEqual([[T0, 2], [T0 + DAY, 1]]);
+    expect(await rows('| timechart span=1d dc(related.ip), dc(related.user)')).toEqual([[T0, 2, 0], [T0 + DAY, 1, 2]]);
   });
 });

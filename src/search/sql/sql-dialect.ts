@@ -47,7 +47,7 @@ export interface SqlDialect {
    * How grouping reads a field (`by`, top, rare, dc, values: see group-compiler.ts): `keys` are cheap
    * expressions over an event row that together tell its value or values apart (events are grouped
    * on them first); `list` turns those keys, as columns of the grouped rows, into the field's values
-   * as a list of texts, one element per value (empty or NULL when absent; NULL elements are skipped).
+   * as a list of texts, one element per distinct value (empty or NULL when absent; NULL elements are skipped).
    * The first key is NULL only when the event has no value (such events are skipped early).
    */
   fieldValues(field: string): { keys: string[]; list(keyColumns: readonly string[]): string };

@@ -116,13 +116,13 @@ export const duckDbDialect: SqlDialect = {
       // (see anyValue), so grouping never reads the large `fields` column.
       return {
         keys: [promoted.column, 'multi_valued'],
-        list: ([value, multi]) => `(CASE WHEN ${multi} AND starts_with(${value}, '[') AND json_valid(${value}) THEN json_extract_string(${value}, '$[*]') ELSE [${value}] END)`,
+        list: ([value, multi]) => `(CASE WHEN ${multi} AND starts_with(${value}, '[') AND json_valid(${value}) THEN list_distinct(json_extract_string(${value}, '$[*]')) ELSE [${value}] END)`,
       };
     }
     // The JSON value, not its text: a string "[1]" and the array [1] are different keys.
     return {
       keys: [`json_extract(fields, '${jsonPath(field)}')`],
-      list: ([value]) => `(CASE WHEN json_type(${value}) = 'ARRAY' THEN json_extract_string(${value}, '$[*]') ELSE [json_extract_string(${value}, '$')] END)`,
+      list: ([value]) => `(CASE WHEN json_type(${value}) = 'ARRAY' THEN list_distinct(json_extract_string(${value}, '$[*]')) ELSE [json_extract_string(${value}, '$')] END)`,
     };
   },
   unnest: (list) => `unnest(${list})`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addFilterTerm, applyCompletion, canFilterOn, checkQuery, completionAt, fromDateTimeInput, isFieldName, pipelineStart, quoteValue, rangeLabel, resolveTime, stateFromUrl, stateToUrl,
+  addFilterTerm, applyCompletion, canFilterOn, checkQuery, completionAt, filterValues, fromDateTimeInput, isFieldName, pipelineStart, quoteValue, rangeLabel, resolveTime, stateFromUrl, stateToUrl,
   suggestFields, timechartBy, toDateTimeInput,
 } from './search-query.ts';
 
@@ -78,6 +78,14 @@ describe('adding a filter term', () => {
     expect(canFilterOn('host.name', 'web-1')).toBe(true);
     expect(canFilterOn('host.name', '')).toBe(false);
     expect(canFilterOn('host.name', 'x'.repeat(4097))).toBe(false);
+  });
+
+  it('filters on each distinct value of a multi-valued field, and on nothing it cannot quote', () => {
+    expect(filterValues('user.name', 'bob')).toEqual(['bob']);
+    expect(filterValues('http.response.status_code', 404)).toEqual(['404']);
+    expect(filterValues('related.ip', ['10.0.0.1', null, '10.0.0.2', '10.0.0.1'])).toEqual(['10.0.0.1', '10.0.0.2']);
+    for (const none of [null, '', [], [null], { a: 1 }, ['a', { b: 1 }], ['a', 'x'.repeat(4097)]]) expect(filterValues('f', none)).toBeUndefined();
+    expect(filterValues('bad name', 'x')).toBeUndefined();
   });
 });
 

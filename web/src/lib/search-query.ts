@@ -147,6 +147,25 @@ export function canFilterOn(field: string, value: string): boolean {
 }
 
 /**
+ * What a click on an event field's value can filter on: the value's text, or for a multi-valued
+ * field each distinct element apart (a `field:"value"` filter matches any element). Undefined when
+ * the value cannot be a filter as shown (an object, a list holding objects or huge texts, an odd name).
+ *
+ * @example filterValues('user.name', ['bob', 'carol', 'bob']) // ['bob', 'carol']
+ */
+export function filterValues(field: string, value: unknown): string[] | undefined {
+  const items = Array.isArray(value) ? value.filter((v) => v !== null) : [value];
+  const texts = new Set<string>();
+  for (const item of items) {
+    if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') return undefined;
+    const text = String(item);
+    if (!canFilterOn(field, text)) return undefined;
+    texts.add(text);
+  }
+  return texts.size > 0 ? [...texts] : undefined;
+}
+
+/**
  * The query with `field:"value"` (or `NOT field:"value"`) added to its filter, before any pipeline.
  * A filter with a top-level OR is put in parentheses so the new term narrows all of it; a term that is
  * already there is not added twice.

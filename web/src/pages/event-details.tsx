@@ -1,10 +1,10 @@
 /** One event expanded: every field as name and value (filter for / filter out / copy), the original text, the parse error. */
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import type { VigilEvent } from '../api/types.ts';
 import { CopyButton } from '../components/copy-button.tsx';
 import { IconMinus, IconPlus, IconWarning } from '../components/icons.tsx';
 import { Timestamp } from '../components/time.tsx';
-import { canFilterOn } from '../lib/search-query.ts';
+import { filterValues } from '../lib/search-query.ts';
 import { truncate, valueText, visibleText } from '../lib/safe-text.ts';
 
 /** Characters of a value or of the original shown before "Show all". */
@@ -32,7 +32,8 @@ export function LongText({ text, short, keepNewlines = false }: { text: string; 
 
 /**
  * The details panel. `onFilter` adds `field:"value"` to the query (`exclude`: `NOT field:"value"`);
- * values that cannot be a filter (objects, lists, huge texts, odd field names) only offer copying.
+ * each value of a multi-valued field filters on its own; values that cannot be a filter (objects,
+ * huge texts, odd field names) only offer copying.
  */
 export function EventDetails({ event, onFilter }: { event: VigilEvent; onFilter(field: string, value: string, exclude: boolean): void }) {
   const names = Object.keys(event.fields).sort((a, b) => a.localeCompare(b));
@@ -62,18 +63,25 @@ export function EventDetails({ event, onFilter }: { event: VigilEvent; onFilter(
                   {names.map((name) => {
                     const value = event.fields[name];
                     const raw = valueText(value);
-                    const filterable = (typeof value !== 'object' || value === null) && canFilterOn(name, raw);
+                    const values = filterValues(name, value);
+                    // The +/- buttons name the field, so they are for a single value; list elements filter by click.
+                    const single = values !== undefined && !Array.isArray(value);
                     return (
                       <tr key={name} data-field={name}>
                         <th scope="row" className="mono">{visibleText(name)}</th>
                         <td className="mono kv-value">
-                          {filterable
-                            ? <button type="button" className="value-button" title="Filter on this value (Alt+click: exclude it)"
-                                onClick={(e) => onFilter(name, raw, e.altKey)}>{visibleText(raw, true)}</button>
+                          {values
+                            ? values.map((v, i) => (
+                                <Fragment key={v}>
+                                  {i > 0 && ', '}
+                                  <button type="button" className="value-button" title="Filter on this value (Alt+click: exclude it)"
+                                    onClick={(e) => onFilter(name, v, e.altKey)}>{visibleText(v, true)}</button>
+                                </Fragment>
+                              ))
                             : <LongText text={raw} short={SHORT_VALUE_CHARS} keepNewlines />}
                         </td>
                         <td className="kv-action">
-                          {filterable && (
+                          {single && (
                             <>
                               <button type="button" className="icon-button" title={`Filter on this ${name}`} aria-label={`Filter on ${name}`}
                                 onClick={() => onFilter(name, raw, false)}><IconPlus size={13} /></button>

@@ -8,13 +8,13 @@
  * the library measures one element per event.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef, useState, type MouseEvent } from 'react';
+import { Fragment, useRef, useState, type MouseEvent } from 'react';
 import type { VigilEvent } from '../../api/types.ts';
 import { IconChevron } from '../../components/icons.tsx';
 import { Timestamp } from '../../components/time.tsx';
 import { zoneLabel } from '../../lib/format.ts';
 import { usePrefs } from '../../lib/prefs.ts';
-import { canFilterOn } from '../../lib/search-query.ts';
+import { filterValues } from '../../lib/search-query.ts';
 import { truncate, valueText, visibleText } from '../../lib/safe-text.ts';
 import { EventDetails } from '../event-details.tsx';
 
@@ -30,16 +30,23 @@ function fieldText(e: VigilEvent, name: string): string {
   return v === undefined || v === null ? '' : valueText(v);
 }
 
-/** A cell value that adds `field:"value"` to the query when clicked (Alt+click: `NOT`). */
-function ValueCell({ field, value, onFilter }: { field: string; value: string; onFilter: FilterHandler }) {
-  if (value === '') return <td className="nowrap mono small muted">—</td>;
-  const text = visibleText(truncate(value, 80));
+/**
+ * A cell value that adds `field:"value"` to the query when clicked (Alt+click: `NOT`); each value of
+ * a multi-valued field is a button of its own.
+ */
+function ValueCell({ field, value, onFilter }: { field: string; value: unknown; onFilter: FilterHandler }) {
+  if (value === undefined || value === null || value === '') return <td className="nowrap mono small muted">—</td>;
+  const values = filterValues(field, value);
+  if (!values) return <td className="nowrap mono small">{visibleText(truncate(valueText(value), 80))}</td>;
   return (
     <td className="nowrap mono small">
-      {canFilterOn(field, value)
-        ? <button type="button" className="value-button" title={`Filter on ${field} (Alt+click: exclude)`}
-            onClick={(e: MouseEvent) => { e.stopPropagation(); onFilter(field, value, e.altKey); }}>{text}</button>
-        : text}
+      {values.map((v, i) => (
+        <Fragment key={v}>
+          {i > 0 && ', '}
+          <button type="button" className="value-button" title={`Filter on ${field} (Alt+click: exclude)`}
+            onClick={(e: MouseEvent) => { e.stopPropagation(); onFilter(field, v, e.altKey); }}>{visibleText(truncate(v, 80))}</button>
+        </Fragment>
+      ))}
     </td>
   );
 }
@@ -110,8 +117,8 @@ export function EventTable({ events, onFilter }: { events: readonly VigilEvent[]
                 </td>
                 <td className="nowrap mono small"><Timestamp ms={e.timestamp} /></td>
                 <td className="nowrap small">{visibleText(truncate(e.source, 60))}</td>
-                <ValueCell field="host.name" value={fieldText(e, 'host.name')} onFilter={onFilter} />
-                <ValueCell field="user.name" value={fieldText(e, 'user.name')} onFilter={onFilter} />
+                <ValueCell field="host.name" value={e.fields['host.name']} onFilter={onFilter} />
+                <ValueCell field="user.name" value={e.fields['user.name']} onFilter={onFilter} />
                 <td className="col-summary"><Summary event={e} /></td>
               </tr>
               {expanded && (
