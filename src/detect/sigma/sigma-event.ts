@@ -83,12 +83,15 @@ export class SigmaEventScope {
   private readonly table: SigmaFieldTable;
   private current: SigmaEvent | undefined;
   private epoch = 0;
-  private valueEpoch: Int32Array = new Int32Array(16);
+  // Flat arrays indexed by slot (values) and slot * 4 + form (strings), filled up front so V8 keeps
+  // them packed: the lookups below run thousands of times per event.
+  private capacity = 0;
+  private valueEpoch: Int32Array = new Int32Array(0);
   private values: unknown[] = [];
-  private formEpoch: [Int32Array, Int32Array, Int32Array, Int32Array] = [new Int32Array(16), new Int32Array(16), new Int32Array(16), new Int32Array(16)];
-  private forms: [FieldStrings[], FieldStrings[], FieldStrings[], FieldStrings[]] = [[], [], [], []];
-  private itemEpoch: Int32Array = new Int32Array(16);
-  private itemResults: Uint8Array = new Uint8Array(16);
+  private formEpoch: Int32Array = new Int32Array(0);
+  private forms: FieldStrings[] = [];
+  private itemEpoch: Int32Array = new Int32Array(0);
+  private itemResults: Uint8Array = new Uint8Array(0);
 
   constructor(table: SigmaFieldTable) {
     this.table = table;
@@ -99,14 +102,17 @@ export class SigmaEventScope {
     this.current = event;
     this.epoch++;
     const fields = this.table.names.length;
-    if (this.valueEpoch.length < fields) {
-      const size = Math.max(fields, this.valueEpoch.length * 2);
+    if (this.capacity < fields) {
+      const size = Math.max(fields, this.capacity * 2, 16);
       this.valueEpoch = grow(this.valueEpoch, size);
-      this.formEpoch = [grow(this.formEpoch[0], size), grow(this.formEpoch[1], size), grow(this.formEpoch[2], size), grow(this.formEpoch[3], size)];
+      this.formEpoch = grow(this.formEpoch, size * 4);
+      while (this.values.length < size) this.values.push(undefined);
+      while (this.forms.length < size * 4) this.forms.push(undefined);
+      this.capacity = size;
     }
     const items = this.table.itemCount;
     if (this.itemEpoch.length < items) {
-      const size = Math.max(items, this.itemEpoch.length * 2);
+      const size = Math.max(items, this.itemEpoch.length * 2, 16);
       this.itemEpoch = grow(this.itemEpoch, size);
       const results = new Uint8Array(size);
       results.set(this.itemResults);
@@ -131,11 +137,11 @@ export class SigmaEventScope {
 
   /** The field's values as strings in the given form (numbers and booleans as written; null and objects omitted). */
   strings(slot: number, form: StringForm): FieldStrings {
-    const epochs = this.formEpoch[form];
-    if (epochs[slot] === this.epoch) return this.forms[form][slot];
+    const index = slot * 4 + form;
+    if (this.formEpoch[index] === this.epoch) return this.forms[index];
     const normalized = normalizeStrings(this.value(slot), form);
-    this.forms[form][slot] = normalized;
-    epochs[slot] = this.epoch;
+    this.forms[index] = normalized;
+    this.formEpoch[index] = this.epoch;
     return normalized;
   }
 
