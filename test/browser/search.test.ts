@@ -3,7 +3,7 @@
  * intake; the test types a query and sees the count, the histogram and the rows; clicks a value to
  * filter; drags across the histogram to zoom; triggers a syntax error and sees it underlined; saves a
  * search and reopens it; runs `| stats count() by host.name` and a timechart; picks an absolute range;
- * completes a field name; exports CSV and reads the download.
+ * completes a field name; opens the syntax help and uses an example; exports CSV and reads the download.
  * Set TEST_SCREENSHOTS=1 to save screenshots to /tmp/vigil-shots.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -208,6 +208,20 @@ describe.skipIf(!existsSync(CHROMIUM))('the Search page in Chromium (needs /usr/
     expect(await queryBox().inputValue()).toBe('login host.name:');
   });
 
+  it('shows the syntax help, whose examples go into the query', async () => {
+    await search('login');
+    await page.getByRole('button', { name: 'Syntax help' }).click();
+    const help = page.getByRole('dialog', { name: 'Query syntax' });
+    expect(await help.locator('th').allTextContents()).toEqual(expect.arrayContaining(['field:value', '| stats', '| timechart']));
+    // A pipe example is added after the query (a filter example would replace it).
+    await help.getByRole('button', { name: '| head 20' }).click();
+    expect(await help.count()).toBe(0);
+    expect(await queryBox().inputValue()).toBe('login | head 20');
+    await queryBox().press('Enter');
+    await expect.poll(() => url().searchParams.get('q')).toBe('login | head 20');
+    await expect.poll(count).toMatch(/^40 events · showing 20 /);
+  });
+
   it('underlines a syntax error and shows its message', async () => {
     await queryBox().fill('user.name:alice AND (host.name:web-1');
     await queryBox().press('Enter');
@@ -223,7 +237,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Search page in Chromium (needs /usr/
     // Fixing the query clears the error.
     await search('user.name:alice AND (host.name:web-1)');
     await expect.poll(count).toMatch(/^30 events/);
-    expect(await page.getByTestId('query-error').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('query-error').count()).toBe(0);
   });
 
   it('saves a search and reopens it from the list', async () => {
