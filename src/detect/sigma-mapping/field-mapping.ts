@@ -19,13 +19,24 @@ type Resolver = (event: MappedEvent) => unknown;
 
 const MAX_FIELDS_PER_KIND = 10_000;
 
+interface KeywordScope {
+  /** Fields whose values keyword searches look in (besides the message); all fields when absent. */
+  prefixes?: readonly string[];
+  /** The message renders the event data: left out when the data is there. */
+  messageIsRendering?: boolean;
+}
+
 /** How each field resolves for one kind of event; built on first use. */
 class FieldPlan {
   private readonly resolvers = new Map<string, Resolver>();
   private readonly build: (field: string) => Resolver;
+  readonly keywordPrefixes: readonly string[] | undefined;
+  readonly messageIsRendering: boolean;
 
-  constructor(build: (field: string) => Resolver) {
+  constructor(build: (field: string) => Resolver, keywords: KeywordScope = {}) {
     this.build = build;
+    this.keywordPrefixes = keywords.prefixes;
+    this.messageIsRendering = keywords.messageIsRendering ?? false;
   }
 
   resolver(field: string): Resolver {
@@ -59,15 +70,23 @@ class MappedEvent implements SigmaEvent {
     return this.plan.resolver(field)(this);
   }
 
-  /** Every field value (array elements included): what a keyword search looks in. */
+  /**
+   * What a keyword search looks in: the values of the original event data (array elements
+   * included) and the message. Windows events that have EventData leave out their message: it is
+   * the same data rendered as text, and scanning it would double the cost of every keyword rule.
+   */
   keywords(): readonly unknown[] {
     if (this.keywordValues === undefined) {
       const values: unknown[] = [];
+      const prefixes = this.plan.keywordPrefixes;
       for (const key in this.fields) {
+        if (key === 'message' || (prefixes !== undefined && !prefixes.some((prefix) => key.startsWith(prefix)))) continue;
         const value = this.fields[key];
         if (Array.isArray(value)) values.push(...(value as unknown[]));
         else if (value !== null) values.push(value);
       }
+      const message = this.fields.message;
+      if (message !== undefined && !(this.plan.messageIsRendering && values.length > 0)) values.push(message);
       this.keywordValues = values;
     }
     return this.keywordValues;
@@ -314,25 +333,27 @@ function windowsResolver(name: string, security4688: boolean): Resolver {
 
 // ---------------------------------------------------------------------------------------------- plans
 
-const WINDOWS = new FieldPlan((name) => windowsResolver(name, false));
-const WINDOWS_4688 = new FieldPlan((name) => windowsResolver(name, true));
+const WINDOWS_KEYWORDS: KeywordScope = { prefixes: ['winlog.event_data.', 'winlog.user_data.'], messageIsRendering: true };
+const WINDOWS = new FieldPlan((name) => windowsResolver(name, false), WINDOWS_KEYWORDS);
+const WINDOWS_4688 = new FieldPlan((name) => windowsResolver(name, true), WINDOWS_KEYWORDS);
 
 const AUDITD = new FieldPlan((name) => (name === 'type'
   ? field('auditd.log.record_type')
-  : withEcs(name, field(`auditd.log.${name}`), field(`auditd.log.enriched.${name}`))));
+  : withEcs(name, field(`auditd.log.${name}`), field(`auditd.log.enriched.${name}`))), { prefixes: ['auditd.log.'] });
 
 /** Plans whose original record is JSON kept under a prefix (`aws.cloudtrail.eventName`). */
 function prefixedPlan(prefix: string): FieldPlan {
-  return new FieldPlan((name) => withEcs(name, field(`${prefix}${name}`), originalPath(name)));
+  return new FieldPlan((name) => withEcs(name, field(`${prefix}${name}`), originalPath(name)), { prefixes: [prefix] });
 }
 
-const SYSLOG = new FieldPlan((name) => withEcs(name, field(name)));
-const WEB = SYSLOG;
+/** Text logs: keyword searches look in the message. */
+const SYSLOG = new FieldPlan((name) => withEcs(name, field(name)), { prefixes: [] });
+const WEB = new FieldPlan((name) => withEcs(name, field(name)), { prefixes: ['url.', 'http.', 'user_agent.'] });
 const CLOUDTRAIL = prefixedPlan('aws.cloudtrail.');
 const OKTA = prefixedPlan('okta.');
 const GITHUB = prefixedPlan('github.');
-const CEF = new FieldPlan((name) => withEcs(name, field(`cef.extensions.${name}`), field(name)));
-const LEEF = new FieldPlan((name) => withEcs(name, field(`leef.attributes.${name}`), field(name)));
+const CEF = new FieldPlan((name) => withEcs(name, field(`cef.extensions.${name}`), field(name)), { prefixes: ['cef.'] });
+const LEEF = new FieldPlan((name) => withEcs(name, field(`leef.attributes.${name}`), field(name)), { prefixes: ['leef.'] });
 /** Generic JSON: the name as flattened, the original's nesting, Azure's `properties.*`, any case, then ECS. */
 const JSON_PLAN = new FieldPlan((name) => withEcs(name, field(name), originalPath(name), field(`properties.${name}`), (e) => e.ignoringCase(name)));
 
