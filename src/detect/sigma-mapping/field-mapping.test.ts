@@ -57,8 +57,12 @@ describe('sigmaEventFor: Windows', () => {
     expect(s.get('EventID')).toBe(400);
   });
 
-  it('offers every value to keyword searches', () => {
-    expect(sigmaEventFor(ev.sysmonProcessCreate).keywords()).toContain('cmd.exe /c whoami');
+  it('offers the EventData values to keyword searches, not the ECS copies', () => {
+    const keywords = sigmaEventFor(ev.sysmonProcessCreate).keywords();
+    expect(keywords).toContain('cmd.exe /c whoami');
+    expect(keywords).toContain('CORP\\alice');
+    expect(keywords).not.toContain('alice'); // user.name, an ECS copy
+    expect(keywords).not.toContain('Microsoft-Windows-Sysmon/Operational');
   });
 });
 
