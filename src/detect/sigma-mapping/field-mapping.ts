@@ -321,13 +321,20 @@ function windowsResolver(name: string, security4688: boolean): Resolver {
     if (mapped) return mapped;
   }
   if (name === 'Data') return unnamedData;
-  const own = [field(eventData(name)), field(`winlog.user_data.${name}`)];
+  const data = eventData(name);
+  const userData = `winlog.user_data.${name}`;
   const variant = guidCaseVariant(name);
-  if (variant !== undefined) own.push(field(eventData(variant)));
   const hash = HASH_FIELDS[name.toLowerCase()];
-  if (hash !== undefined) {
-    own.push((e) => hashFrom(e.fields[eventData('Hashes')] ?? e.fields[eventData('Hash')], hash));
+  if (variant === undefined && hash === undefined) {
+    // The common case, on the hot path: two property reads, no closures in between.
+    return (e) => {
+      const value = e.fields[data];
+      return value !== undefined ? value : e.fields[userData];
+    };
   }
+  const own = [field(data), field(userData)];
+  if (variant !== undefined) own.push(field(eventData(variant)));
+  if (hash !== undefined) own.push((e) => hashFrom(e.fields[eventData('Hashes')] ?? e.fields[eventData('Hash')], hash));
   return firstOf(...own);
 }
 
