@@ -95,6 +95,16 @@ describe('windows: flat OTRF shape', () => {
     expect(f['user.name']).toBe('bob');
   });
 
+  it('reads channel names without regard to case, as Windows does (OTRF exports write `security`)', () => {
+    const security = norm({ EventID: 4625, Channel: 'security', TargetUserName: 'pedro', LogonType: 3 }).fields;
+    expect(security['event.module']).toBe('security');
+    expect(security['user.name']).toBe('pedro');
+    expect(security['winlog.channel']).toBe('security');
+    const sysmon = norm({ EventID: 1, Channel: 'microsoft-windows-sysmon/operational', Image: 'C:\\Windows\\cmd.exe' }).fields;
+    expect(sysmon['event.module']).toBe('sysmon');
+    expect(sysmon['process.executable']).toBe('C:\\Windows\\cmd.exe');
+  });
+
   it('maps 4688 process creation, 4728 group membership and 4769 kerberos status', () => {
     const p = norm({
       EventID: 4688, Channel: 'Security', NewProcessId: '0x1a2c', NewProcessName: 'C:\\Windows\\System32\\whoami.exe', CommandLine: 'whoami /all',

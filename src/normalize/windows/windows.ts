@@ -11,7 +11,8 @@ import { mapSysmon } from './sysmon.ts';
 import { mapPowerShell, mapSecurity, mapSystem } from './security.ts';
 import { put } from '../json-fields.ts';
 
-const SYSMON_CHANNEL = 'Microsoft-Windows-Sysmon/Operational';
+// Channel names are case-insensitive in Windows, and exports differ (OTRF writes `security`).
+const SYSMON_CHANNEL = 'microsoft-windows-sysmon/operational';
 
 /** `event.code` strings for event IDs, cached for the same reason. */
 const codes: string[] = [];
@@ -43,17 +44,17 @@ function normalizeWindows(record: Record<string, unknown>): EventFields {
   put(out, 'host.name', ev.computer);
   put(out, 'message', ev.message);
 
-  const channel = ev.channel ?? '';
+  const channel = (ev.channel ?? '').toLowerCase();
   if (channel === SYSMON_CHANNEL || ev.provider === 'Microsoft-Windows-Sysmon') {
     out['event.module'] = 'sysmon';
     mapSysmon(ev, out);
-  } else if (channel === 'Security') {
+  } else if (channel === 'security') {
     out['event.module'] = 'security';
     mapSecurity(ev, out);
-  } else if (channel === 'Microsoft-Windows-PowerShell/Operational' || channel === 'Windows PowerShell') {
+  } else if (channel === 'microsoft-windows-powershell/operational' || channel === 'windows powershell') {
     out['event.module'] = 'powershell';
     mapPowerShell(ev, out);
-  } else if (channel === 'System') {
+  } else if (channel === 'system') {
     out['event.module'] = 'system';
     mapSystem(ev, out);
   }
