@@ -15,7 +15,7 @@
  */
 import { parseCondition, resolveCondition, SigmaConditionError, type ResolvedCondition } from './sigma-condition.ts';
 import { SigmaEventScope, SigmaFieldTable } from './sigma-event.ts';
-import { compileItem, type CompiledItem } from './sigma-item.ts';
+import { bySelectivity, compileItem, type CompiledItem, type ItemGuard } from './sigma-item.ts';
 import { UnsupportedRuleError, type Placeholders } from './sigma-modifiers.ts';
 import type { SigmaDetection, SigmaFieldMap, SigmaRule, SigmaScalar, SigmaSearch } from './sigma-rule.ts';
 
@@ -40,7 +40,15 @@ export interface CompiledDetection {
   explain(scope: SigmaEventScope): SigmaMatchExplanation;
   /** Every Sigma field name the detection reads (for field-mapping checks). */
   fields: readonly string[];
+  /**
+   * A necessary condition: when not null, the detection can only match an event in which at least
+   * one of these guards has a needle in its field. {@link SigmaRuleSet} indexes them.
+   */
+  guard: Guard;
 }
+
+/** Guards ORed together, or null when nothing cheap is known to be necessary. */
+export type Guard = readonly ItemGuard[] | null;
 
 /** A rule with its status; `matches` is always false for an unsupported rule. */
 export interface CompiledSigmaRule extends CompiledDetection {
@@ -58,6 +66,7 @@ type Test = (scope: SigmaEventScope) => boolean;
 interface CompiledSearch {
   name: string;
   test: Test;
+  guard: Guard;
   explain(scope: SigmaEventScope): SigmaFieldMatch[];
 }
 
@@ -88,7 +97,14 @@ export class SigmaCompiler {
     try {
       return { rule, status: { state: 'active' }, ...this.compileDetection(rule.detection) };
     } catch (error) {
-      return { rule, status: { state: 'unsupported', reason: unsupportedReason(error) }, matches: () => false, explain: () => ({ selections: [] }), fields: [] };
+      return {
+        rule,
+        status: { state: 'unsupported', reason: unsupportedReason(error) },
+        matches: () => false,
+        explain: () => ({ selections: [] }),
+        fields: [],
+        guard: null,
+      };
     }
   }
 
@@ -119,6 +135,7 @@ export class SigmaCompiler {
     return {
       matches,
       fields: [...fields],
+      guard: orGuard(conditions.map((condition) => conditionGuard(condition, searches))),
       explain: (scope) => ({
         selections: referenced
           .map((name) => searches.get(name) as CompiledSearch)
@@ -131,7 +148,12 @@ export class SigmaCompiler {
   private compileSearch(name: string, search: SigmaSearch, fields: Set<string>): CompiledSearch {
     if (!Array.isArray(search)) {
       const items = this.compileMap(search as SigmaFieldMap, fields);
-      return { name, test: allOf(items.map((item) => item.test)), explain: (scope) => items.map((item) => evidence(item, scope)) };
+      return {
+        name,
+        test: allOf(items.map((item) => item.test)),
+        guard: itemsGuard(items),
+        explain: (scope) => items.map((item) => evidence(item, scope)),
+      };
     }
     const list = search as readonly (SigmaScalar | SigmaFieldMap)[];
     const keywords = list.filter((entry): entry is SigmaScalar => entry === null || typeof entry !== 'object');
@@ -143,6 +165,7 @@ export class SigmaCompiler {
     return {
       name,
       test: anyOf(tests),
+      guard: orGuard(alternatives.map(itemsGuard)),
       explain: (scope) => {
         const index = tests.findIndex((test) => test(scope));
         return index < 0 ? [] : alternatives[index]!.map((item) => evidence(item, scope));
@@ -203,6 +226,40 @@ function compileCondition(condition: ResolvedCondition, searches: ReadonlyMap<st
     case 'of': {
       const tests = condition.names.map(search);
       return condition.quantifier === 'all' ? allOf(tests) : anyOf(tests);
+    }
+  }
+}
+
+function itemsGuard(items: readonly CompiledItem[]): Guard {
+  return andGuard(items.map((item) => (item.guard ? [item.guard] : null)));
+}
+
+/** Any operand's guard is necessary for an AND: keep the most selective one. */
+function andGuard(guards: readonly Guard[]): Guard {
+  const known = guards.filter((guard): guard is readonly ItemGuard[] => guard !== null);
+  if (known.length === 0) return null;
+  return known.sort((a, b) => bySelectivity(a.flatMap((g) => g.needles), b.flatMap((g) => g.needles)))[0]!;
+}
+
+/** An OR is guarded only when every operand is. */
+function orGuard(guards: readonly Guard[]): Guard {
+  if (guards.length === 0 || guards.some((guard) => guard === null)) return null;
+  return (guards as readonly (readonly ItemGuard[])[]).flat();
+}
+
+function conditionGuard(condition: ResolvedCondition, searches: ReadonlyMap<string, CompiledSearch>): Guard {
+  switch (condition.kind) {
+    case 'and':
+      return andGuard(condition.operands.map((operand) => conditionGuard(operand, searches)));
+    case 'or':
+      return orGuard(condition.operands.map((operand) => conditionGuard(operand, searches)));
+    case 'not':
+      return null;
+    case 'ref':
+      return searches.get(condition.name)!.guard;
+    case 'of': {
+      const guards = condition.names.map((name) => searches.get(name)!.guard);
+      return condition.quantifier === 'all' ? andGuard(guards) : orGuard(guards);
     }
   }
 }

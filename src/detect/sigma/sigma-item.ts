@@ -23,6 +23,18 @@ export interface CompiledItem {
   test(scope: SigmaEventScope): boolean;
   /** The event value that satisfied the item (the matching keyword for keyword searches); call only when `test` is true. */
   evidence(scope: SigmaEventScope): unknown;
+  /** A necessary condition for `test`, if the item has one: see {@link ItemGuard}. */
+  guard: ItemGuard | null;
+}
+
+/**
+ * Substrings of which at least one must occur in the field (in the given form) whenever the item is
+ * true: rule sets use them to skip rules an event cannot match.
+ */
+export interface ItemGuard {
+  slot: number;
+  form: StringForm;
+  needles: readonly string[];
 }
 
 type ValueTest = (scope: SigmaEventScope) => boolean;
@@ -47,6 +59,7 @@ export function compileItem(
   const slot = field === null ? KEYWORDS_SLOT : table.slot(field);
   if (values.length === 0) throw new UnsupportedRuleError(`'${key}' has an empty list of values`);
   let test: ValueTest;
+  let guard: ItemGuard | null = null;
   switch (plan.kind) {
     case 'exists': {
       if (field === null) throw new UnsupportedRuleError('exists needs a field name');
@@ -84,16 +97,20 @@ export function compileItem(
       break;
     }
     case 'string':
-      test = stringTest(key, plan, values, slot, stringForm(plan), placeholders);
+      ({ test, guard } = stringTest(key, plan, values, slot, stringForm(plan), placeholders));
       break;
   }
   const inner = test;
-  if (plan.neq) test = (scope) => isPresent(scope.value(slot)) && !inner(scope);
+  if (plan.neq) {
+    test = (scope) => isPresent(scope.value(slot)) && !inner(scope);
+    guard = null;
+  }
   const final = test;
   return {
     field,
     modifiers,
     test: final,
+    guard,
     evidence: (scope) => {
       const value = scope.value(slot);
       if (!Array.isArray(value) || plan.kind === 'exists') return value;
@@ -125,25 +142,49 @@ function stringTest(
   slot: number,
   form: StringForm,
   placeholders: Placeholders,
-): ValueTest {
+): { test: ValueTest; guard: ItemGuard | null } {
   const groups = transformValues(plan, values, placeholders);
   const nulls = groups.filter((group) => group.kind === 'null').length;
   if (nulls > 0 && nulls < groups.length) {
     throw new UnsupportedRuleError(`'${key}': null cannot be part of a list of values (write a separate selection for it)`);
   }
-  if (nulls > 0) return (scope) => !isPresent(scope.value(slot));
+  if (nulls > 0) return { test: (scope) => !isPresent(scope.value(slot)), guard: null };
   const normalized = groups.map((group) =>
     group.kind === 'patterns' ? group.patterns.map((pattern) => mapLiterals(pattern, (text) => normalizeRuleText(text, form))) : []);
   if (!plan.all) {
     const anyOf = anyOfPatterns(normalized.flat());
-    return (scope) => anyString(scope.strings(slot, form), anyOf);
+    const needles = requiredNeedles(normalized.flat());
+    return { test: (scope) => anyString(scope.strings(slot, form), anyOf), guard: needles && { slot, form, needles } };
   }
   const perGroup = normalized.map(anyOfPatterns);
-  return (scope) => {
-    const strings = scope.strings(slot, form);
-    for (let i = 0; i < perGroup.length; i++) if (!anyString(strings, perGroup[i]!)) return false;
-    return true;
+  // Every group must match, so any one group's needles are a necessary condition: take the most selective.
+  const needles = normalized.map(requiredNeedles).filter((n): n is string[] => n !== null).sort(bySelectivity)[0] ?? null;
+  return {
+    test: (scope) => {
+      const strings = scope.strings(slot, form);
+      for (let i = 0; i < perGroup.length; i++) if (!anyString(strings, perGroup[i]!)) return false;
+      return true;
+    },
+    guard: needles && { slot, form, needles },
   };
+}
+
+/** For patterns ORed together, one literal each that a matching value must contain; null if some pattern has none. */
+function requiredNeedles(patterns: readonly SigmaPattern[]): string[] | null {
+  const needles: string[] = [];
+  for (const pattern of patterns) {
+    let longest = '';
+    for (const part of pattern) if (typeof part === 'string' && part.length > longest.length) longest = part;
+    if (longest === '') return null;
+    needles.push(longest);
+  }
+  return [...new Set(needles)];
+}
+
+/** Orders needle sets most selective first: the longer the shortest needle, then the fewer needles. */
+export function bySelectivity(a: readonly string[], b: readonly string[]): number {
+  const shortest = (needles: readonly string[]) => Math.min(...needles.map((n) => n.length));
+  return shortest(b) - shortest(a) || a.length - b.length;
 }
 
 /**

@@ -1,0 +1,108 @@
+/**
+ * Many compiled rules matched together. Most rules can only match when a field contains one of a
+ * few literals (their guards, see {@link Guard}); the set finds every guard literal present in an
+ * event with one Aho–Corasick pass per field, and runs only the rules whose guard was hit (plus the
+ * rules without a guard). With thousands of rules, most are never run for a given event.
+ */
+import type { CompiledSigmaRule } from './sigma-compile.ts';
+import type { SigmaEventScope, StringForm } from './sigma-event.ts';
+import { NeedleSet } from './sigma-needles.ts';
+
+interface FieldIndex {
+  slot: number;
+  form: StringForm;
+  needles: NeedleSet;
+  /** Marks the rules of a needle found in the current event as candidates. */
+  mark: (needle: number) => void;
+}
+
+/**
+ * An ordered set of rules, matched against scopes of the compiler that compiled them (all rules of
+ * a set come from one compiler). Unsupported rules are kept (for status reports) but never run.
+ *
+ * @example
+ * const set = new SigmaRuleSet();
+ * for (const rule of compiled) set.add(rule);
+ * scope.reset(event);
+ * for (const rule of set.match(scope)) report(rule.rule.title, rule.explain(scope));
+ */
+export class SigmaRuleSet {
+  private readonly all: CompiledSigmaRule[] = [];
+  private index: { fields: FieldIndex[]; unguarded: Uint8Array; active: CompiledSigmaRule[] } | undefined;
+  private candidates = new Int32Array(0);
+  private epoch = 0;
+  private readonly hits: CompiledSigmaRule[] = [];
+
+  /** Adds a rule compiled by this set's compiler. */
+  add(rule: CompiledSigmaRule): void {
+    this.all.push(rule);
+    this.index = undefined;
+  }
+
+  /** Every rule added, active or not, in order. */
+  get rules(): readonly CompiledSigmaRule[] {
+    return this.all;
+  }
+
+  /**
+   * The active rules that match the scope's current event, in the order they were added. The array
+   * is reused by the next call: copy it to keep it.
+   */
+  match(scope: SigmaEventScope): readonly CompiledSigmaRule[] {
+    const index = (this.index ??= this.build());
+    const { active, unguarded } = index;
+    const epoch = ++this.epoch;
+    const candidates = this.candidates;
+    for (const field of index.fields) {
+      const strings = scope.strings(field.slot, field.form);
+      if (strings === undefined) continue;
+      if (typeof strings === 'string') field.needles.scan(strings, field.mark);
+      else for (const text of strings) field.needles.scan(text, field.mark);
+    }
+    const hits = this.hits;
+    hits.length = 0;
+    for (let i = 0; i < active.length; i++) {
+      if ((unguarded[i] === 1 || candidates[i] === epoch) && active[i]!.matches(scope)) hits.push(active[i]!);
+    }
+    return hits;
+  }
+
+  private build(): { fields: FieldIndex[]; unguarded: Uint8Array; active: CompiledSigmaRule[] } {
+    const active = this.all.filter((rule) => rule.status.state === 'active');
+    const unguarded = new Uint8Array(active.length);
+    const groups = new Map<number, { slot: number; form: StringForm; needles: Map<string, number[]> }>();
+    active.forEach((rule, ruleIndex) => {
+      if (rule.guard === null) {
+        unguarded[ruleIndex] = 1;
+        return;
+      }
+      for (const guard of rule.guard) {
+        const key = guard.slot * 4 + guard.form;
+        let group = groups.get(key);
+        if (!group) groups.set(key, (group = { slot: guard.slot, form: guard.form, needles: new Map() }));
+        for (const needle of guard.needles) {
+          const rules = group.needles.get(needle);
+          if (rules === undefined) group.needles.set(needle, [ruleIndex]);
+          else if (rules[rules.length - 1] !== ruleIndex) rules.push(ruleIndex);
+        }
+      }
+    });
+    const fields = [...groups.values()].map((group): FieldIndex => {
+      const rulesOf = [...group.needles.values()].map((rules) => Int32Array.from(rules));
+      return {
+        slot: group.slot,
+        form: group.form,
+        needles: new NeedleSet([...group.needles.keys()]),
+        mark: (needle) => {
+          const rules = rulesOf[needle]!;
+          const candidates = this.candidates;
+          const epoch = this.epoch;
+          for (let k = 0; k < rules.length; k++) candidates[rules[k]!] = epoch;
+        },
+      };
+    });
+    this.candidates = new Int32Array(active.length);
+    this.epoch = 0;
+    return { fields, unguarded, active };
+  }
+}
