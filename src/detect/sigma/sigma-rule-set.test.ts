@@ -29,7 +29,7 @@ describe('NeedleSet', () => {
 
 describe('SigmaRuleSet', () => {
   const value = letters(['a', 'B', '-', '/', '*', '?', '\\'], 4);
-  const modifiers = fc.subarray(['contains', 'startswith', 'endswith', 'cased', 'windash', 'all', 'neq'], { maxLength: 3 });
+  const modifiers = fc.subarray(['utf16le', 'base64offset', 'base64', 'contains', 'startswith', 'endswith', 'cased', 'windash', 'all', 'neq'], { maxLength: 3 });
   const item = fc.tuple(fc.constantFrom('F1', 'F2', ''), modifiers, fc.array(fc.oneof(value, fc.constant(null), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 3 }));
   const search = fc.oneof(
     fc.array(item, { minLength: 1, maxLength: 3 }).map((items) => Object.fromEntries(items.map(([field, mods, values]) => [[field, ...mods].join('|'), values.length === 1 ? values[0] : values]))),
@@ -37,7 +37,12 @@ describe('SigmaRuleSet', () => {
   );
   const condition = fc.constantFrom('s1', 's1 and s2', 's1 or s2', 's1 and not s2', 'not s1', '1 of s*', 'all of them', '(s1 or s2) and s3', 's3 or not (s1 and s2)');
   const rule = fc.record({ s1: search, s2: search, s3: search, condition });
-  const field = fc.oneof(letters(['a', 'A', 'b', 'B', '-', '/', '\u2013', '*', '\\', '1', '2'], 8), fc.integer({ min: 0, max: 3 }), fc.constant(null));
+  const field = fc.oneof(
+    letters(['a', 'A', 'b', 'B', '-', '/', '\u2013', '*', '\\', '1', '2'], 8),
+    letters(['a', 'B', '-'], 6).map((text) => `x${btoa(text)}`),
+    fc.integer({ min: 0, max: 3 }),
+    fc.constant(null),
+  );
   const event = fc.record({ F1: field, F2: fc.oneof(field, fc.array(field, { maxLength: 3 })) }, { requiredKeys: [] });
 
   it('matches exactly the rules that match when every rule runs', () => {
