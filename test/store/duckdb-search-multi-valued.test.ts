@@ -70,6 +70,7 @@ describe('grouping on multi-valued fields', () => {
     expect(await rows('| stats count(), dc(user.name), values(user.name), dc(related.ip), values(related.ip)')).toEqual([
       [5, 2, '["alice","bob"]', 3, '["10.0.0.1","10.0.0.2","10.0.0.3"]'],
     ]);
+    expect(await rows('user.name:nobody | stats count(), dc(related.ip), values(related.ip)')).toEqual([[0, 0, null]]);
     expect(await rows('| stats count(), sum(bytes), dc(related.ip), values(user.name) by host.name')).toEqual([
       ['web-1', 2, 300, 2, '["alice","bob"]'], ['web-2', 2, 700, 1, '["alice","bob"]'],
     ]);

@@ -21,9 +21,10 @@ interface ValueKeys {
  *
  * Two steps keep it as fast as plain grouping: the events are grouped on cheap per-event keys first
  * (a multi-valued field's whole list is one key), with partial aggregates; only those grouped rows —
- * far fewer than the events — are then expanded into one row per value and combined. count, min, max,
- * sum and avg combine from the partials; dc and values group on the field's keys too and merge the
- * value lists. min/max/avg/sum read single values (a list is not a number), as before.
+ * usually far fewer than the events — are then expanded into one row per value and combined. count,
+ * min, max, sum and avg combine from the partials; dc and values group on the field's keys too, then
+ * count the expanded values (a hash aggregate, as plain `count(DISTINCT)`, never one long list).
+ * min/max/avg/sum read single values (a list is not a number), as before.
  *
  * @example groupedAggregation(d, '(SELECT * FROM e)', [{ name: 'related.ip', field }], [{ fn: 'count', field: undefined, as: 'count' }])
  * @see SqlDialect.fieldValues
@@ -72,19 +73,37 @@ export function groupedAggregation(d: SqlDialect, input: string, groups: readonl
     groupColumns.push(value);
   }
 
-  const combined = aggregations.map((a) => {
-    if (a.fn === 'count' || !a.field) return `sum(${q('__n')}) AS ${q(a.as)}`;
-    const isTime = a.field.name === TIMESTAMP_FIELD;
-    if (a.fn === 'dc' || a.fn === 'values') {
-      const { keys: fieldKeys, list } = valueKeys(a.field);
-      const columns = fieldKeys.map(keyColumn);
-      const sql = list
-        ? (a.fn === 'dc' ? d.distinctCountOfLists(list(columns)) : d.valuesOfLists(list(columns), MAX_VALUES_PER_GROUP))
-        : (a.fn === 'dc' ? d.distinctCount(columns[0]!) : d.valuesList(isTime ? d.toText(columns[0]!) : columns[0]!, MAX_VALUES_PER_GROUP));
-      return `${sql} AS ${q(a.as)}`;
+  // dc() and values() of a field that may hold several values: the grouped rows are expanded to one
+  // row per value (a field once, however many aggregations read it), each value apart to the
+  // distinct count. Those rows repeat their event's partials, so count and sum read only the rows of
+  // every such field's first value; min and max do not mind the repeats.
+  const aggregatedValues = new Map<string, string>();
+  const firsts: string[] = [];
+  for (const a of aggregations) {
+    if ((a.fn !== 'dc' && a.fn !== 'values') || !a.field || aggregatedValues.has(a.field.name)) continue;
+    const { keys: fieldKeys, list } = valueKeys(a.field);
+    const columns = fieldKeys.map(keyColumn);
+    if (!list) {
+      aggregatedValues.set(a.field.name, columns[0]!);
+      continue;
     }
-    const number = isTime ? d.timestampMs() : d.toNumber(d.fieldText(a.field.name));
-    if (a.fn === 'avg') return `sum(${partial(`sum(${number})`)}) / NULLIF(sum(${partial(`count(${number})`)}), 0) AS ${q(a.as)}`;
+    const index = q(`__i${firsts.length}`);
+    expansions.push(`${d.unnestIndexes(list(columns))} AS ${index}`);
+    firsts.push(`${index} = 1`);
+    aggregatedValues.set(a.field.name, d.listElement(list(columns), index));
+  }
+  const once = (column: string): string => (firsts.length > 0 ? `CASE WHEN ${firsts.join(' AND ')} THEN ${column} END` : column);
+
+  const combined = aggregations.map((a) => {
+    if (a.fn === 'count' || !a.field) return `COALESCE(sum(${once(q('__n'))}), 0) AS ${q(a.as)}`;
+    if (a.fn === 'dc') return `${d.distinctCount(aggregatedValues.get(a.field.name)!)} AS ${q(a.as)}`;
+    if (a.fn === 'values') {
+      const values = aggregatedValues.get(a.field.name)!;
+      return `${d.valuesList(a.field.name === TIMESTAMP_FIELD ? d.toText(values) : values, MAX_VALUES_PER_GROUP)} AS ${q(a.as)}`;
+    }
+    const number = a.field.name === TIMESTAMP_FIELD ? d.timestampMs() : d.toNumber(d.fieldText(a.field.name));
+    if (a.fn === 'avg') return `sum(${once(partial(`sum(${number})`))}) / NULLIF(sum(${once(partial(`count(${number})`))}), 0) AS ${q(a.as)}`;
+    if (a.fn === 'sum') return `sum(${once(partial(`sum(${number})`))}) AS ${q(a.as)}`;
     return `${a.fn}(${partial(`${a.fn}(${number})`)}) AS ${q(a.as)}`;
   });
 

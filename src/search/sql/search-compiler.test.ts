@@ -23,6 +23,8 @@ const testDialect: SqlDialect = {
   fieldText: (field) => `TEXT[${field}]`,
   fieldValues: (field) => ({ keys: [`KEY[${field}]`, 'FLAG'], list: (keys) => `LIST(${keys.join(', ')})` }),
   unnest: (list) => `UNNEST(${list})`,
+  unnestIndexes: (list) => `UNNEST_INDEXES(${list})`,
+  listElement: (list, index) => `ELEMENT(${list}, ${index})`,
   likePattern: (parts: readonly PatternPart[]) =>
     parts.map((p) => (p.kind === 'anyChars' ? '%' : p.kind === 'oneChar' ? '_' : p.text.replace(/[\\%_]/g, '\\$&'))).join(''),
   like: (text, pattern, ignoreCase) => `${text} ${ignoreCase ? 'ILIKE' : 'LIKE'} ${pattern}`,
@@ -35,8 +37,6 @@ const testDialect: SqlDialect = {
   integerSeries: (start, stop, step) => `SERIES(${start}, ${stop}, ${step})`,
   distinctCount: (expr) => `DC(${expr})`,
   valuesList: (expr, max) => `VALUES(${expr}, ${max})`,
-  distinctCountOfLists: (list) => `DC_LISTS(${list})`,
-  valuesOfLists: (list, max) => `VALUES_LISTS(${list}, ${max})`,
 };
 
 const T0 = Date.UTC(2026, 10, 23);
@@ -150,9 +150,14 @@ describe('stages', () => {
     // Keys of the group field and of dc/values fields (a shared key once); numbers as partials.
     expect(sql).toContain('(SELECT KEY[host.name] AS "__k0", FLAG AS "__k1", KEY[user.name] AS "__k2", count(*) AS "__n", sum(NUM(TEXT[bytes])) AS "__p1", count(NUM(TEXT[bytes])) AS "__p2" FROM (SELECT * FROM ROWS');
     expect(sql).toContain(') AS a WHERE KEY[host.name] IS NOT NULL GROUP BY 1, 2, 3) AS x0)');
-    // The grouped rows expanded to one per host.name value; events without one left out.
-    expect(sql).toContain('(SELECT *, UNNEST(LIST("__k0", "__k1")) AS "__g0" FROM (SELECT KEY[host.name]');
-    expect(sql).toContain('SELECT "__g0" AS "host.name", sum("__n") AS "count", DC_LISTS(LIST("__k2", "__k1")) AS "users", sum("__p1") / NULLIF(sum("__p2"), 0) AS "avg(bytes)", VALUES_LISTS(LIST("__k0", "__k1"), 100) AS "values(host.name)"');
+    // The grouped rows expanded to one per host.name value (events without one left out), then to
+    // one per value of each dc/values field, whose first values alone carry count and sum.
+    expect(sql).toContain('(SELECT *, UNNEST_INDEXES(LIST("__k0", "__k1")) AS "__i1" FROM (SELECT *, UNNEST_INDEXES(LIST("__k2", "__k1")) AS "__i0" FROM '
+      + '(SELECT *, UNNEST(LIST("__k0", "__k1")) AS "__g0" FROM (SELECT KEY[host.name]');
+    expect(sql).toContain('SELECT "__g0" AS "host.name", COALESCE(sum(CASE WHEN "__i0" = 1 AND "__i1" = 1 THEN "__n" END), 0) AS "count", '
+      + 'DC(ELEMENT(LIST("__k2", "__k1"), "__i0")) AS "users", '
+      + 'sum(CASE WHEN "__i0" = 1 AND "__i1" = 1 THEN "__p1" END) / NULLIF(sum(CASE WHEN "__i0" = 1 AND "__i1" = 1 THEN "__p2" END), 0) AS "avg(bytes)", '
+      + 'VALUES(ELEMENT(LIST("__k0", "__k1"), "__i1"), 100) AS "values(host.name)"');
     expect(sql).toContain('WHERE "__g0" IS NOT NULL GROUP BY 1)');
     expect(sql).toContain('ORDER BY "host.name" ASC NULLS LAST LIMIT');
   });
@@ -172,7 +177,7 @@ describe('stages', () => {
     expect(sql).toContain('100.0 * "count" / sum("count") OVER (PARTITION BY "host.name")');
     // One expansion per level, so two multi-valued fields give every combination of their values.
     expect(sql).toContain('(SELECT *, UNNEST(LIST("__k2", "__k1")) AS "__g1" FROM (SELECT *, UNNEST(LIST("__k0", "__k1")) AS "__g0" FROM');
-    expect(sql).toContain('SELECT "__g0" AS "host.name", "__g1" AS "user.name", sum("__n") AS "count"');
+    expect(sql).toContain('SELECT "__g0" AS "host.name", "__g1" AS "user.name", COALESCE(sum("__n"), 0) AS "count"');
     expect(Object.values(params)).toContain(3);
   });
 

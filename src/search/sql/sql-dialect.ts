@@ -56,6 +56,13 @@ export interface SqlDialect {
    * other columns repeated (DuckDB `unnest`, ClickHouse `arrayJoin`). The compiler uses one per SELECT.
    */
   unnest(list: string): string;
+  /**
+   * Like {@link unnest} over the 1-based indexes of `list`, but one row with index 1 for an empty or
+   * NULL list (so the row stays): ClickHouse `arrayJoin(range(1, greatest(length(l), 1) + 1))`.
+   */
+  unnestIndexes(list: string): string;
+  /** The element of `list` at a 1-based index, NULL when there is none (ClickHouse `arrayElementOrNull`). */
+  listElement(list: string, index: string): string;
 
   /** LIKE pattern (a parameter value) matching `parts` as a whole value. */
   likePattern(parts: readonly PatternPart[]): string;
@@ -80,8 +87,4 @@ export interface SqlDialect {
   distinctCount(expr: string): string;
   /** Sorted distinct non-NULL values as one list, at most `max`. */
   valuesList(expr: string, max: number): string;
-  /** Exact number of distinct non-NULL elements over the lists of a group (0 when none; ClickHouse `uniqExactArray`). */
-  distinctCountOfLists(list: string): string;
-  /** Sorted distinct non-NULL elements over the lists of a group, at most `max` (ClickHouse `groupUniqArrayArray`). */
-  valuesOfLists(list: string, max: number): string;
 }

@@ -126,6 +126,9 @@ export const duckDbDialect: SqlDialect = {
     };
   },
   unnest: (list) => `unnest(${list})`,
+  // greatest() skips NULL: a NULL list gives the one index 1 too.
+  unnestIndexes: (list) => `unnest(range(1, greatest(len(${list}), 1) + 1))`,
+  listElement: (list, index) => `(${list})[${index}]`,
 
   likePattern: (parts) => parts.map(likePart).join(''),
   like: (text, pattern, ignoreCase) => `${text} ${ignoreCase ? 'ILIKE' : 'LIKE'} ${pattern} ESCAPE '\\'`,
@@ -141,12 +144,6 @@ export const duckDbDialect: SqlDialect = {
   valuesList: (expr, max) => {
     if (!Number.isInteger(max) || max < 1) throw new Error('valuesList: max must be a positive integer');
     return `list_slice(list_sort(list(DISTINCT ${expr}) FILTER (WHERE ${expr} IS NOT NULL)), 1, ${max})`;
-  },
-  // list_distinct drops NULL elements.
-  distinctCountOfLists: (list) => `coalesce(len(list_distinct(flatten(list(${list})))), 0)`,
-  valuesOfLists: (list, max) => {
-    if (!Number.isInteger(max) || max < 1) throw new Error('valuesOfLists: max must be a positive integer');
-    return `list_slice(list_sort(list_distinct(flatten(list(${list})))), 1, ${max})`;
   },
 };
 
