@@ -94,6 +94,11 @@ describe('Sigma rule documents', () => {
     expect(issuesOf('title: a\ntitle: b\nlogsource: {}\ndetection: {s: {a: 1}, condition: s}\n')[0]?.message).toMatch(/unique/);
   });
 
+  it('YAML alias bombs are refused, not expanded', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n');
+    expect(parseSigmaDocuments(bomb)).toMatchObject([{ kind: 'invalid', issues: [{ message: expect.stringMatching(/^YAML: .*alias/i) }] }]);
+  });
+
   it('a file may hold several documents; correlation and filter documents are told apart', () => {
     const text = `${VALID}\n---\ntitle: c\ncorrelation:\n  type: event_count\n---\ntitle: f\nlogsource: {}\nfilter:\n  rules: [x]\n`;
     expect(parseSigmaDocuments(text).map((d) => d.kind)).toEqual(['rule', 'correlation', 'filter']);

@@ -207,7 +207,13 @@ export function parseSigmaDocuments(text: string): SigmaDocument[] {
         })),
       };
     }
-    const data: unknown = document.toJS({ maxAliasCount: 100 });
+    let data: unknown;
+    try {
+      data = document.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // e.g. an alias bomb: more alias expansions than any rule needs
+      return { kind: 'invalid', issues: [{ path: '', message: `YAML: ${error instanceof Error ? error.message : String(error)}` }] };
+    }
     if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
       const map = data as Record<string, unknown>;
       if ('correlation' in map) return { kind: 'correlation', data: map };
