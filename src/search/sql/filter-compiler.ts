@@ -30,9 +30,9 @@ export class EventPredicates {
       case 'not': return `(NOT ${this.filter(expr.child)})`;
       case 'all': return 'TRUE';
       case 'text': {
-        const { regex, required } = wordPattern(expr.value.parts);
+        const { regex, prefilter } = wordPattern(expr.value.parts);
         const regexParam = this.params.add(regex, 'text');
-        return leaf(d.matchesWords(regexParam, required === '' ? undefined : this.params.add(required, 'text')));
+        return leaf(d.matchesWords(regexParam, prefilter === '' ? undefined : this.params.add(prefilter, 'text')));
       }
       case 'match': return this.match(expr);
       case 'range': return this.range(expr);

@@ -31,11 +31,11 @@ export interface SqlDialect {
   readonly newestFirst: string;
 
   /**
-   * Predicate: the original record, lowercased code point by code point (SQL `lower()`), contains the
-   * substring in `requiredPlaceholder` (when given) and a match of the regex in `regexPlaceholder`
+   * Predicate: the original record matches the case-insensitive regex in `prefilterPlaceholder` (when
+   * given) and, lowercased code point by code point (SQL `lower()`), the regex in `regexPlaceholder`
    * (RE2 syntax, see word-pattern.ts). Free-text terms compile to this.
    */
-  matchesWords(regexPlaceholder: string, requiredPlaceholder: string | undefined): string;
+  matchesWords(regexPlaceholder: string, prefilterPlaceholder: string | undefined): string;
   /**
    * Predicate true when some value of the field satisfies `predicate` (applied to the value as text):
    * the value itself, or for a multi-valued field any element. May be NULL when the field is absent.

@@ -65,8 +65,9 @@ describe('wordPattern', () => {
   });
 
   it('gives the lowercased term for an index and the longest literal as the required substring', () => {
-    expect(wordPattern([literal('Access Denied')])).toMatchObject({ exact: 'access denied', required: 'access denied' });
-    expect(wordPattern([literal('ad'), STAR, literal('MINI'), ONE])).toMatchObject({ exact: undefined, required: 'mini' });
+    expect(wordPattern([literal('Access Denied')])).toMatchObject({ exact: 'access denied', required: 'access denied', prefilter: '(?i:access den[i\u0130]ed)' });
+    expect(wordPattern([literal('ad'), STAR, literal('MINI'), ONE])).toMatchObject({ exact: undefined, required: 'mini', prefilter: '(?i:m[i\u0130]n[i\u0130])' });
+    expect(wordPattern([ONE]).prefilter).toBe('');
   });
 
   it('lowercases one code point at a time, like SQL lower()', () => {
@@ -76,13 +77,18 @@ describe('wordPattern', () => {
   });
 
   it('agrees with a plain scan for any text and term, Unicode and punctuation included', () => {
-    const alphabet = fc.constantFrom('a', 'B', 'é', 'Σ', 'ß', '_', '1', '٣', ' ', '.', '-', '\\', '/', '"', '\n', '€', '😀', '漢');
+    const alphabet = fc.constantFrom('a', 'B', 'é', 'Σ', 'ς', 'ß', 'ẞ', 'İ', 'i', 'I', 'ı', 'K', '_', '1', '٣', ' ', '.', '-', '\\', '/', '"', '\n', '€', '😀', '漢');
     const text = fc.array(alphabet, { maxLength: 20 }).map((cs) => cs.join(''));
     const term = fc.array(alphabet, { minLength: 1, maxLength: 5 }).map((cs) => cs.join(''));
     fc.assert(fc.property(text, term, fc.nat(20), (t, q, at) => {
       // Often plant the term, at the start, the end or inside.
       const planted = t.slice(0, at) + q + t.slice(at);
-      for (const s of [t, planted]) expect(matches([literal(q)], s)).toBe(referenceMatches(q, s));
+      for (const s of [t, planted]) {
+        const expected = referenceMatches(q, s);
+        expect(matches([literal(q)], s)).toBe(expected);
+        // The prefilter never rules out a match.
+        if (expected) expect(new RegExp(wordPattern([literal(q)]).prefilter, 'u').test(s)).toBe(true);
+      }
     }), { numRuns: 500 });
   });
 });

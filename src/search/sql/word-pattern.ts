@@ -28,9 +28,17 @@ export interface WordPattern {
   regex: string;
   /**
    * Lowercased text every match contains (the term without wildcards, else its longest literal
-   * part): a cheap substring test an engine can run before the regex. Empty when there is none.
+   * part). Empty when there is none.
    */
   required: string;
+  /**
+   * Case-insensitive regex (`(?i:...)`) that finds {@link required} in the original text, not
+   * lowercased: an engine runs it before {@link regex} to skip most rows without lowercasing them
+   * (3x cheaper in DuckDB). It matches wherever the lowercased text contains `required`: simple case
+   * folding relates every character to its lowercase except `İ` (lowercase `i`), added by hand.
+   * Empty when there is no required text.
+   */
+  prefilter: string;
   /**
    * The lowercased term when it has no wildcards: its words are what a word index looks up. The
    * regex only matches text whose words include all of them.
@@ -55,7 +63,8 @@ export function wordPattern(parts: readonly PatternPart[]): WordPattern {
   const literals = parts.flatMap((p) => (p.kind === 'literal' ? [lowerCase(p.text)] : []));
   const required = literals.reduce((longest, text) => (text.length > longest.length ? text : longest), '');
   const exact = parts.every((p) => p.kind === 'literal') ? literals.join('') : undefined;
-  return { regex, required, exact };
+  const prefilter = required === '' ? '' : `(?i:${[...required].map((c) => (c === 'i' ? '[i\u0130]' : escapeRegex(c))).join('')})`;
+  return { regex, required, exact, prefilter };
 }
 
 /** Whether the term's first or last character may be a word character (a `?` may). */

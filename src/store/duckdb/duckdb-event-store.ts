@@ -424,7 +424,7 @@ class DuckDbEventStore implements EventStore {
 
   /** The day tables, plus the given archive files when the archive is included. */
   private searchPartitions(includeArchive: boolean, archived: readonly ArchivedPartition[]): SearchPartition[] {
-    const live: SearchPartition[] = [...this.partitions.values()].map((p) => ({ ...p, textIndex: this.textIndex.coverage(p.day, p.table) }));
+    const live: SearchPartition[] = [...this.partitions.values()].map((p) => ({ ...p, textIndex: this.textIndex.coverage(p) }));
     if (!includeArchive) return live;
     return [...live, ...archived.map((a) => {
       const parquet = join(this.options.archiveDir, assertArchiveFileName(a.file));

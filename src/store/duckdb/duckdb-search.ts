@@ -167,11 +167,13 @@ async function narrowByWords(
     return `$${name}::BIGINT`;
   };
   let next = 0;
-  const scanned = partitions.map((p): SearchPartition => {
-    if (p.textIndex === undefined) return p;
+  const scanned = partitions.flatMap((p): SearchPartition[] => {
+    if (p.textIndex === undefined) return [p];
     const { ranges: within, after } = ranges[next++]!;
-    const seqFilter = [...within.map(([lo, hi]) => `seq BETWEEN ${bind(lo)} AND ${bind(hi)}`), `seq > ${bind(after)}`].join(' OR ');
-    return { ...p, seqFilter };
+    const conditions = within.map(([lo, hi]) => `seq BETWEEN ${bind(lo)} AND ${bind(hi)}`);
+    // Events not indexed yet are read whole; a fully indexed day without candidates is not read at all.
+    if (!p.textIndex.complete) conditions.push(`seq > ${bind(after)}`);
+    return conditions.length === 0 ? [] : [{ ...p, seqFilter: conditions.join(' OR ') }];
   });
   const paramsFor = (sql: string) => {
     const params: Record<string, SqlParamValue> = compiled.paramsFor(sql);

@@ -16,11 +16,12 @@ import type { SerialQueue } from './serial-queue.ts';
  * Everything runs inside DuckDB (tokenizing and hashing with fixed SQL), so indexing costs no
  * JavaScript time on the ingest worker's thread, and query words are hashed by the same function.
  *
- * Measured on the 10M-event benchmark store (one DuckDB thread, 2-core machine, busy): ~22 µs an
- * event to index (a 1.43M-event day in ~30 s), 17 MB of index per 1.43M events (1% of the store);
- * looking a word up in a day ~2 ms. `token_hash` keeps 32 bits of DuckDB's 64-bit hash: half the
- * size, and a collision only costs reading one more block (a chance of ~1 in 400,000 a word and block).
- * Blocks of 4,096 events keep ~11,000 distinct words each while a block costs ~10 ms to verify.
+ * Measured on the 10M-event benchmark store (one DuckDB thread, 2-core machine shared with other
+ * work, load 3 to 7): 556 s to index the 10M events (~55 µs an event; ~22 µs on a quieter machine),
+ * ~4M index rows a day of 1.43M events; a word looked up in a compacted day ~2 ms. `token_hash`
+ * keeps 32 bits of DuckDB's 64-bit hash: half the size, and a collision only costs reading one more
+ * block (a chance of ~1 in 400,000 a word and block). Blocks of 4,096 events hold ~11,000 distinct
+ * words each and cost ~10-20 ms to verify.
  */
 
 /** Events per block: what one index row points at. Recorded per day, so changing it needs no rebuild. */
@@ -39,10 +40,13 @@ const MAX_WORDS = 16;
 const SEPARATORS = `'[^${WORD_CHARS}]+'`;
 const tokenHash = (word: string) => `(hash(${word}) >> 32)::UINTEGER`;
 
-/** Per day: how far its index reaches. `indexed_rows` counts the day's events with seq <= `indexed_seq`. */
+/**
+ * Per day: how far its index reaches. `indexed_rows` counts the day's events with seq <= `indexed_seq`;
+ * `compacted_seq` is the `indexed_seq` at the day's last compaction.
+ */
 const CREATE_STATE_SQL = `CREATE TABLE IF NOT EXISTS text_index_state (
   day INTEGER NOT NULL, table_name VARCHAR NOT NULL, indexed_seq BIGINT NOT NULL, indexed_rows BIGINT NOT NULL,
-  block_rows INTEGER NOT NULL)`;
+  block_rows INTEGER NOT NULL, compacted_seq BIGINT NOT NULL)`;
 
 /** `text_index_YYYYMMDD` for `events_YYYYMMDD`. */
 export function textIndexTable(partition: string): string {
@@ -55,6 +59,8 @@ export interface TextIndexCoverage {
   index: string;
   /** Events with a higher seq are not indexed yet: a search reads them all. */
   indexedSeq: number;
+  /** Every event of the day was indexed when the search started: no unindexed events to read. */
+  complete: boolean;
   blockRows: number;
 }
 
@@ -63,6 +69,7 @@ interface DayState {
   indexedSeq: number;
   indexedRows: number;
   blockRows: number;
+  compactedSeq: number;
 }
 
 export interface TextIndexerOptions {
@@ -108,19 +115,21 @@ export class TextIndexer {
   /** Creates the state table if needed and reads it; run once the catalog is loaded. */
   async load(conn: DuckDBConnection): Promise<void> {
     await conn.run(CREATE_STATE_SQL);
-    const reader = await conn.runAndReadAll('SELECT day, table_name, indexed_seq, indexed_rows, block_rows FROM text_index_state');
+    const reader = await conn.runAndReadAll('SELECT day, table_name, indexed_seq, indexed_rows, block_rows, compacted_seq FROM text_index_state');
     this.days.clear();
-    for (const [day, table, seq, rows, blockRows] of reader.getRows()) {
-      this.days.set(Number(day), { table: String(table), indexedSeq: Number(seq), indexedRows: Number(rows), blockRows: Number(blockRows) });
+    for (const [day, table, seq, rows, blockRows, compacted] of reader.getRows()) {
+      this.days.set(Number(day), {
+        table: String(table), indexedSeq: Number(seq), indexedRows: Number(rows), blockRows: Number(blockRows), compactedSeq: Number(compacted),
+      });
     }
   }
 
   /** The index of a day table, if it has one yet. */
-  coverage(day: number, table: string): TextIndexCoverage | undefined {
+  coverage(p: PartitionInfo): TextIndexCoverage | undefined {
     if (!this.options.enabled) return undefined;
-    const state = this.days.get(day);
-    if (!state || state.table !== table) return undefined;
-    return { index: textIndexTable(table), indexedSeq: state.indexedSeq, blockRows: state.blockRows };
+    const state = this.days.get(p.day);
+    if (!state || state.table !== p.table) return undefined;
+    return { index: textIndexTable(p.table), indexedSeq: state.indexedSeq, complete: state.indexedRows >= p.rows, blockRows: state.blockRows };
   }
 
   /** Drops a day's index; run inside the transaction that drops the day, then call {@link forget}. */
@@ -178,27 +187,33 @@ export class TextIndexer {
     }
   }
 
-  /** Indexes one chunk; false when there is nothing to index. Runs on the write queue. */
+  /** Indexes one chunk or compacts one day; false when there is nothing to do. Runs on the write queue. */
   private async step(): Promise<boolean> {
     if (this.stopped) return false;
     // An append queued behind this step goes first: returning "pending" ends nothing, its
     // completion kicks indexing again.
     if (this.options.appendWaiting()) return true;
-    const next = this.nextDay();
-    if (!next) return false;
-    await this.indexChunk(await this.options.writer(), next);
-    return true;
-  }
-
-  /** The newest day with events not indexed. */
-  private nextDay(): PartitionInfo | undefined {
-    let next: PartitionInfo | undefined;
-    for (const p of this.options.partitions()) {
-      const state = this.days.get(p.day);
-      const indexed = state && state.table === p.table ? state.indexedRows : 0;
-      if (p.rows > indexed && (!next || p.day > next.day)) next = p;
+    const days = [...this.options.partitions()].sort((a, b) => b.day - a.day);
+    const state = (p: PartitionInfo) => {
+      const known = this.days.get(p.day);
+      return known && known.table === p.table ? known : undefined;
+    };
+    // The newest day with events not indexed.
+    const unindexed = days.find((p) => p.rows > (state(p)?.indexedRows ?? 0));
+    if (unindexed) {
+      await this.indexChunk(await this.options.writer(), unindexed);
+      return true;
     }
-    return next;
+    // Then a day that no longer receives events (not the newest) with rows added since its last compaction.
+    const settled = days.slice(1).find((p) => {
+      const s = state(p);
+      return s !== undefined && s.indexedSeq > s.compactedSeq;
+    });
+    if (settled) {
+      await this.compact(await this.options.writer(), settled, state(settled)!);
+      return true;
+    }
+    return false;
   }
 
   private async indexChunk(conn: DuckDBConnection, p: PartitionInfo): Promise<void> {
@@ -231,23 +246,44 @@ export class TextIndexer {
               FROM "${table}" WHERE seq > $after::BIGINT AND seq <= $last::BIGINT))
           WHERE word <> ''
           ORDER BY token_hash, block`, { after, last: Number(last), block_rows: blockRows });
-        next = { table, indexedSeq: Number(last), indexedRows: (state?.indexedRows ?? 0) + rows, blockRows };
+        next = { table, indexedSeq: Number(last), indexedRows: (state?.indexedRows ?? 0) + rows, blockRows, compactedSeq: state?.compactedSeq ?? 0 };
       } else {
         // The catalog counted rows the table does not have past the watermark: nothing to index.
-        next = { table, indexedSeq: after, indexedRows: p.rows, blockRows };
+        next = { table, indexedSeq: after, indexedRows: p.rows, blockRows, compactedSeq: state?.compactedSeq ?? 0 };
       }
       await conn.run('DELETE FROM text_index_state WHERE day = $day', { day: p.day });
-      await conn.run('INSERT INTO text_index_state VALUES ($day, $table, $seq::BIGINT, $rows::BIGINT, $block_rows)', {
-        day: p.day, table, seq: next.indexedSeq, rows: next.indexedRows, block_rows: blockRows,
+      await conn.run('INSERT INTO text_index_state VALUES ($day, $table, $seq::BIGINT, $rows::BIGINT, $block_rows, $compacted::BIGINT)', {
+        day: p.day, table, seq: next.indexedSeq, rows: next.indexedRows, block_rows: blockRows, compacted: next.compactedSeq,
       });
       await conn.run('COMMIT');
       this.days.set(p.day, next);
     } catch (err) {
-      try {
-        await conn.run('ROLLBACK');
-      } catch {
-        // DuckDB already rolled back a failed commit.
-      }
+      await rollbackQuietly(conn);
+      throw err;
+    }
+  }
+
+  /**
+   * Rewrites a day's index sorted by hash, without duplicates. Chunks are sorted one by one, but
+   * DuckDB fills each row group with the end of one chunk and the start of the next, so the min/max
+   * zone maps of an unsorted index span every hash and a lookup reads all of it (~11 ms a word and
+   * day at 1.43M events); sorted, a lookup reads one row group (~2 ms). Done once a day stops
+   * receiving events (~3 s for 1.43M events, one transaction).
+   */
+  private async compact(conn: DuckDBConnection, p: PartitionInfo, state: DayState): Promise<void> {
+    const index = textIndexTable(assertPartitionName(p.table));
+    const sorted = `${index}_sorted`;
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      await conn.run(`CREATE TABLE "${sorted}" (token_hash UINTEGER NOT NULL, block BIGINT NOT NULL)`);
+      await conn.run(`INSERT INTO "${sorted}" SELECT DISTINCT token_hash, block FROM "${index}" ORDER BY token_hash, block`);
+      await conn.run(`DROP TABLE "${index}"`);
+      await conn.run(`ALTER TABLE "${sorted}" RENAME TO "${index}"`);
+      await conn.run('UPDATE text_index_state SET compacted_seq = $seq::BIGINT WHERE day = $day', { seq: state.indexedSeq, day: p.day });
+      await conn.run('COMMIT');
+      state.compactedSeq = state.indexedSeq;
+    } catch (err) {
+      await rollbackQuietly(conn);
       throw err;
     }
   }
@@ -311,6 +347,14 @@ export function mergeRanges(blocks: readonly number[], blockRows: number, indexe
     else merged[merged.length - 1]![1] = r[1];
   });
   return merged;
+}
+
+async function rollbackQuietly(conn: DuckDBConnection): Promise<void> {
+  try {
+    await conn.run('ROLLBACK');
+  } catch {
+    // DuckDB already rolled back a failed commit.
+  }
 }
 
 const INDEX_NAME = /^text_index_\d{8}$/;

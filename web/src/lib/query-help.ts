@@ -7,7 +7,7 @@ export interface HelpItem {
 }
 
 export const FILTER_HELP: readonly HelpItem[] = [
-  { construct: 'word', example: 'failed', meaning: 'Free text anywhere in the event, any case' },
+  { construct: 'word', example: 'failed', meaning: 'A whole word anywhere in the event, any case; *ail* for part of a word' },
   { construct: '"phrase"', example: '"access denied"', meaning: 'An exact phrase; * and ? inside quotes are literal' },
   { construct: 'field:value', example: 'host.name:web-01', meaning: 'The whole field value, any case' },
   { construct: 'wildcards', example: 'user.name:adm*', meaning: '* any run of characters, ? exactly one' },
