@@ -4,6 +4,8 @@ import type { IncidentStore } from './incident-store.ts';
 import type { MfaStore } from './mfa-store.ts';
 import type { IdentityStore } from './identity-store.ts';
 import type { SavedSearchStore } from './saved-search-store.ts';
+import type { RuleStore } from './rule-store.ts';
+import type { DetectionStore } from './detection-store.ts';
 
 export interface User {
   id: string;
@@ -118,6 +120,10 @@ export interface StateStore {
   readonly incidents: IncidentStore;
   /** Saved searches: named queries, private or shared (docs/query-language.md). */
   readonly savedSearches: SavedSearchStore;
+  /** Sigma rules, bundled and imported (docs/sigma.md). */
+  readonly rules: RuleStore;
+  /** Detections the streaming engine made, kept `detections.retentionDays`. */
+  readonly detections: DetectionStore;
 
   createUser(user: User): void;
   findUserByName(username: string): User | undefined;

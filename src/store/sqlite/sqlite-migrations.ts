@@ -194,6 +194,45 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX saved_searches_shared ON saved_searches(shared) WHERE shared = 1;
   `,
+  // 5: Sigma rules (YAML as imported, with the state validation gave them) and the detections they made.
+  `
+  CREATE TABLE sigma_rules (
+    id TEXT PRIMARY KEY,
+    yaml TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    level TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    -- 'bundled', 'import:<name>' or 'custom'.
+    origin TEXT NOT NULL,
+    state TEXT NOT NULL,
+    reason TEXT,
+    updated_at INTEGER NOT NULL,
+    updated_by TEXT
+  ) STRICT;
+  -- Moves on every rule change, so a pipeline on another connection knows to reload its engine.
+  CREATE TABLE sigma_rules_version (version INTEGER NOT NULL) STRICT;
+  INSERT INTO sigma_rules_version (version) VALUES (0);
+
+  CREATE TABLE detections (
+    id INTEGER PRIMARY KEY,
+    rule_id TEXT NOT NULL,
+    rule_title TEXT NOT NULL,
+    level TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    event_seqs TEXT NOT NULL,
+    event_time INTEGER NOT NULL,
+    detected_at INTEGER NOT NULL,
+    host TEXT,
+    user_name TEXT,
+    -- {selections, fields}: why the rule matched (field values cut to excerpts).
+    why TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX detections_event_time ON detections(event_time);
+  CREATE INDEX detections_rule ON detections(rule_id, id);
+  -- Hits per rule over the last day, and daily retention.
+  CREATE INDEX detections_detected_at ON detections(detected_at, rule_id);
+  `,
 ];
 
 /**

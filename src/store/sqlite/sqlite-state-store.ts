@@ -15,6 +15,8 @@ import { migrate } from './sqlite-migrations.ts';
 import { SqliteIdentityStore } from './sqlite-identity-store.ts';
 import { SqliteIncidentStore } from './sqlite-incident-store.ts';
 import { SqliteSavedSearchStore } from './sqlite-saved-search-store.ts';
+import { SqliteRuleStore } from './sqlite-rule-store.ts';
+import { SqliteDetectionStore } from './sqlite-detection-store.ts';
 
 export interface SqliteStateStoreOptions {
   /** Database file (created with its directory if missing), or `:memory:` for tests. */
@@ -84,6 +86,8 @@ class SqliteStateStore implements StateStore {
   readonly identities: SqliteIdentityStore;
   readonly incidents: SqliteIncidentStore;
   readonly savedSearches: SqliteSavedSearchStore;
+  readonly rules: SqliteRuleStore;
+  readonly detections: SqliteDetectionStore;
 
   constructor(db: DatabaseSync, auditAnchor: AuditAnchor) {
     this.db = new SqliteDb(db);
@@ -92,6 +96,8 @@ class SqliteStateStore implements StateStore {
     this.identities = new SqliteIdentityStore(this.db);
     this.incidents = new SqliteIncidentStore(this.db);
     this.savedSearches = new SqliteSavedSearchStore(this.db);
+    this.rules = new SqliteRuleStore(this.db);
+    this.detections = new SqliteDetectionStore(this.db);
   }
 
   private sql(sql: string): StatementSync {
