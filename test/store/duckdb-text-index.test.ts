@@ -212,6 +212,29 @@ describe('free-text search with the word index', () => {
   });
 });
 
+describe('an index left behind by a Vigil without it', () => {
+  it('is dropped and built again when its day was dropped and written again meanwhile', async () => {
+    const dir = await tempDir();
+    const s = await openStore(dir);
+    await s.append(makeEvents(Array.from({ length: 30 }, (_, i) => `line ${i} alpha`)));
+    await s.store.close();
+    stores.length = 0;
+    // What an older Vigil's retention does: the day goes, its index and index state stay.
+    const db = await DuckDBInstance.create(join(dir, 'events.duckdb'));
+    const conn = await db.connect();
+    await conn.run('DROP TABLE events_20261120');
+    await conn.run(`DELETE FROM event_partitions WHERE day = ${Math.floor(T0 / DAY)}`);
+    conn.closeSync();
+    db.closeSync();
+
+    const reopened = await openStore(dir);
+    await reopened.waitIdle();
+    await reopened.append([{ ...makeEvents(['late alpha'], 31)[0]!, receivedAt: T0 + 1000 }]);
+    expect(await seqs(reopened.store, 'alpha')).toEqual([...Array.from({ length: 20 }, (_, i) => i + 11), 31]);
+    expect(await seqs(reopened.store, '"late alpha"')).toEqual([31]);
+  });
+});
+
 describe('mergeRanges', () => {
   it('joins adjacent blocks, stops at what is indexed, and merges across the smallest gaps beyond 16 ranges', () => {
     expect(mergeRanges([0, 1, 3], 10, 1000)).toEqual([[0, 19], [30, 39]]);

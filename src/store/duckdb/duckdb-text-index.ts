@@ -112,15 +112,25 @@ export class TextIndexer {
     this.options = options;
   }
 
-  /** Creates the state table if needed and reads it; run once the catalog is loaded. */
+  /**
+   * Creates the state table if needed and reads it; run once the catalog is loaded. The index of a
+   * day the catalog no longer has, or with more rows than the day (dropped and written again by a
+   * Vigil without the index), is dropped to be built again.
+   */
   async load(conn: DuckDBConnection): Promise<void> {
     await conn.run(CREATE_STATE_SQL);
+    // Stores indexed by the first version of the index, the same day, lack the column.
+    await conn.run('ALTER TABLE text_index_state ADD COLUMN IF NOT EXISTS compacted_seq BIGINT DEFAULT 0');
     const reader = await conn.runAndReadAll('SELECT day, table_name, indexed_seq, indexed_rows, block_rows, compacted_seq FROM text_index_state');
+    const partitions = new Map([...this.options.partitions()].map((p) => [p.day, p]));
     this.days.clear();
     for (const [day, table, seq, rows, blockRows, compacted] of reader.getRows()) {
-      this.days.set(Number(day), {
+      const state = {
         table: String(table), indexedSeq: Number(seq), indexedRows: Number(rows), blockRows: Number(blockRows), compactedSeq: Number(compacted),
-      });
+      };
+      const p = partitions.get(Number(day));
+      if (p && p.table === state.table && state.indexedRows <= p.rows) this.days.set(Number(day), state);
+      else await this.drop(conn, Number(day), assertPartitionName(state.table));
     }
   }
 
