@@ -330,6 +330,8 @@ describe('Sigma modifiers appendix: Specific Modifiers', () => {
     expect(selection({ User: '%Administrators%' }, options)({ User: '%Administrators%' })).toBe(true);
     expect(selection({ 'User|expand': '\\%plain%Administrators%' }, options)({ User: '%plainadmin' })).toBe(true);
     expect(unsupported({ 'User|expand': '%Servers%' })).toMatch(/%Servers% has no values/);
+    const many = { placeholders: { A: Array.from({ length: 200 }, (_, i) => `a${i}`) } };
+    expect(unsupported({ 'User|expand': '%A%%A%' }, many)).toMatch(/more than 10000 values/);
   });
 
   it('fieldref: compares with another field of the same event, also with neq', () => {

@@ -119,6 +119,8 @@ export function planModifiers(modifiers: readonly string[]): ModifierPlan {
 /** One rule value after transformation: alternatives (ORed), or the special null. */
 export type PatternGroup = { kind: 'null' } | { kind: 'patterns'; patterns: SigmaPattern[] };
 
+const MAX_EXPANSIONS = 10_000;
+
 /** Placeholder values for `expand`, e.g. `{ Administrators: ['admin', 'adm_*'] }`. */
 export type Placeholders = Readonly<Record<string, readonly string[]>>;
 
@@ -194,6 +196,9 @@ export function expandPlaceholders(text: string, placeholders: Placeholders): st
       const values = placeholders[name];
       if (!values || values.length === 0) throw new UnsupportedRuleError(`placeholder %${name}% has no values configured`);
       const prefix = literal;
+      if (results.length * values.length > MAX_EXPANSIONS) {
+        throw new UnsupportedRuleError(`placeholders expand to more than ${MAX_EXPANSIONS} values`);
+      }
       results = results.flatMap((result) => values.map((value) => result + prefix + value));
       literal = '';
       i = end;

@@ -92,4 +92,19 @@ describe('SigmaRuleSet', () => {
     scope.reset(plainSigmaEvent({ Image: 'C:\\cmd.exe', User: 'SYSTEM' }));
     expect(set.match(scope)).toEqual([]);
   });
+
+  it('indexes long values by their first characters', () => {
+    const compiler = new SigmaCompiler();
+    const set = new SigmaRuleSet();
+    const long = `${'x'.repeat(100)}tail`;
+    const result = validateSigmaRule({ title: 't', logsource: {}, detection: { s: { 'Data|contains': long }, condition: 's' } });
+    if (!result.ok) throw new Error('invalid');
+    const rule = compiler.compile(result.rule);
+    set.add(rule);
+    const scope = compiler.newScope();
+    scope.reset(plainSigmaEvent({ Data: `head ${long} end` }));
+    expect(set.match(scope)).toEqual([rule]);
+    scope.reset(plainSigmaEvent({ Data: `head ${'x'.repeat(100)} end` }));
+    expect(set.match(scope)).toEqual([]);
+  });
 });

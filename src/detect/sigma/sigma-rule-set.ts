@@ -6,7 +6,12 @@
  */
 import type { CompiledSigmaRule } from './sigma-compile.ts';
 import type { SigmaEventScope, StringForm } from './sigma-event.ts';
+import type { ItemGuard } from './sigma-item.ts';
 import { NeedleSet } from './sigma-needles.ts';
+
+const MAX_NEEDLE_LENGTH = 64;
+/** Transition-table entries (4 bytes each) one field's automaton may have: 128 MB. */
+const MAX_TABLE_ENTRIES = 32 * 1024 * 1024;
 
 interface FieldIndex {
   slot: number;
@@ -70,9 +75,25 @@ export class SigmaRuleSet {
   private build(): { fields: FieldIndex[]; unguarded: Uint8Array; active: CompiledSigmaRule[] } {
     const active = this.all.filter((rule) => rule.status.state === 'active');
     const unguarded = new Uint8Array(active.length);
+    // A prefix of a needle that must occur must occur too: short needles keep the automata small.
+    const needlesOf = (guard: ItemGuard) => guard.needles.map((needle) => needle.slice(0, MAX_NEEDLE_LENGTH));
+    // Fields whose automaton would be too large are not indexed; their rules always run.
+    const sizes = new Map<number, { characters: number; alphabet: Set<number> }>();
+    for (const rule of active) {
+      for (const guard of rule.guard ?? []) {
+        const key = guard.slot * 4 + guard.form;
+        let size = sizes.get(key);
+        if (!size) sizes.set(key, (size = { characters: 0, alphabet: new Set() }));
+        for (const needle of needlesOf(guard)) {
+          size.characters += needle.length;
+          for (let i = 0; i < needle.length; i++) size.alphabet.add(needle.charCodeAt(i));
+        }
+      }
+    }
+    const oversized = new Set([...sizes].filter(([, size]) => size.characters * (size.alphabet.size + 1) > MAX_TABLE_ENTRIES).map(([key]) => key));
     const groups = new Map<number, { slot: number; form: StringForm; needles: Map<string, number[]> }>();
     active.forEach((rule, ruleIndex) => {
-      if (rule.guard === null) {
+      if (rule.guard === null || rule.guard.some((guard) => oversized.has(guard.slot * 4 + guard.form))) {
         unguarded[ruleIndex] = 1;
         return;
       }
@@ -80,7 +101,7 @@ export class SigmaRuleSet {
         const key = guard.slot * 4 + guard.form;
         let group = groups.get(key);
         if (!group) groups.set(key, (group = { slot: guard.slot, form: guard.form, needles: new Map() }));
-        for (const needle of guard.needles) {
+        for (const needle of needlesOf(guard)) {
           const rules = group.needles.get(needle);
           if (rules === undefined) group.needles.set(needle, [ruleIndex]);
           else if (rules[rules.length - 1] !== ruleIndex) rules.push(ruleIndex);
