@@ -71,6 +71,14 @@ const EXPECTED: Record<string, RouteAccess> = {
   'PATCH /api/v1/incidents/:id': 'incidents:write',
   'PUT /api/v1/incidents/:id/members/:userId': 'incidents:write',
   'DELETE /api/v1/incidents/:id/members/:userId': 'incidents:write',
+  'GET /api/v1/rules': 'rules:read',
+  'GET /api/v1/rules/:id': 'rules:read',
+  'PUT /api/v1/rules/:id': 'rules:write',
+  'DELETE /api/v1/rules/:id': 'rules:write',
+  'POST /api/v1/rules/import': 'rules:write',
+  'POST /api/v1/rules/test': 'rules:read',
+  'GET /api/v1/detections': 'events:read',
+  'GET /api/v1/detections/:id': 'events:read',
 };
 
 /** Path parameters that match the routes' formats but name nothing, so allowed mutations find nothing to change. */

@@ -16,6 +16,7 @@ export const API_ERRORS = {
   PAYLOAD_TOO_LARGE: { status: 413, text: 'The request body is too large.' },
   URI_TOO_LONG: { status: 414, text: 'The URL is too long.' },
   THROTTLED: { status: 429, text: 'Too many attempts; wait before trying again.' },
+  IMPORT_REFUSED: { status: 422, text: 'The rule archive was refused (too many members, too large uncompressed, or unreadable).' },
   QUERY_SYNTAX: { status: 400, text: 'The search query is not valid; `position` tells where.' },
   QUERY_TIMEOUT: { status: 504, text: 'The search took longer than its time limit and was stopped.' },
   INTERNAL: { status: 500, text: 'Something went wrong on the server; the log has details.' },

@@ -36,6 +36,8 @@ import { mfaRoutes } from './routes/mfa-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
 import { sourceRoutes } from './routes/source-routes.ts';
 import { userRoutes } from './routes/user-routes.ts';
+import { ruleRoutes } from './routes/rule-routes.ts';
+import { detectionRoutes } from './routes/detection-routes.ts';
 
 export interface ApiDeps {
   log: Logger;
@@ -150,6 +152,8 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     await api.register(auditRoutes, { audit: deps.state.audit });
     await api.register(userRoutes, { auth: deps.auth, state: deps.state });
     await api.register(incidentRoutes, { state: deps.state });
+    await api.register(ruleRoutes, { state: deps.state, events: deps.events, limits: deps.limits, search: deps.search });
+    await api.register(detectionRoutes, { detections: deps.state.detections });
     api.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   });
 

@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   'roles:write': 'Create, change and delete custom roles',
   'tokens:write': 'Create and revoke one\'s own API tokens',
   'audit:read': 'Search and export the audit log',
+  'rules:read': 'See detection rules, their state and hits, and test them',
+  'rules:write': 'Import, enable, disable and delete detection rules',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -27,10 +29,10 @@ export function isPermission(value: string): value is Permission {
   return Object.hasOwn(PERMISSIONS, value);
 }
 
-const VIEWER: Permission[] = ['events:read', 'sources:read', 'system:read', 'incidents:read'];
+const VIEWER: Permission[] = ['events:read', 'sources:read', 'system:read', 'incidents:read', 'rules:read'];
 const ANALYST: Permission[] = [...VIEWER, 'tokens:write'];
 const RESPONDER: Permission[] = [...ANALYST, 'incidents:write'];
-const ENGINEER: Permission[] = [...RESPONDER, 'sources:write'];
+const ENGINEER: Permission[] = [...RESPONDER, 'sources:write', 'rules:write'];
 
 export interface RoleDefinition {
   name: string;
