@@ -79,8 +79,8 @@ describe('rules API', () => {
     const response = await upload(engineer, zipSync(archive), 'application/zip', 'team-rules.zip');
     expect(response.status).toBe(200);
     const answer = (await response.json()) as ImportAnswer;
-    // README.md and the rule's .tests.yml file are not rules.
-    expect(answer).toMatchObject({ added: 4, updated: 0, skipped: 2, errors: [] });
+    // README.md is skipped; the rule's .tests.yml file holds test events, not rules.
+    expect(answer).toMatchObject({ added: 4, updated: 0, skipped: 1, errors: [] });
     const bySource = new Map(answer.rules.map((r) => [r.source, r]));
     expect(bySource.get('team-rules.zip:rules/windows/encoded.yml')).toMatchObject({ id: ENCODED_ID, state: 'active' });
     expect(bySource.get('team-rules.zip:rules/windows/unsupported.yml')).toMatchObject({ state: 'unsupported', reason: expect.stringContaining('frobnicate') });
@@ -145,7 +145,11 @@ describe('rules API', () => {
     expect(raw.results[0]!.why!.fields).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'CommandLine', value: expect.stringContaining('-enc') })]));
 
     const byId = await viewer.json<TestAnswer>('POST', '/api/v1/rules/test', { ruleId: ENCODED_ID, event: { Image: 'C:\\x\\powershell.exe', CommandLine: 'a -enc b' } });
-    expect(byId.results[0]).toMatchObject({ matched: false, note: expect.stringContaining('logsource') });
+    expect(byId.results[0]).toMatchObject({ matched: true, event: { sourceType: 'fields' } });
+    const elsewhere = await viewer.json<TestAnswer>('POST', '/api/v1/rules/test', {
+      yaml: NO_ID, event: { Event: { ...sysmon, EventData: { ...sysmon.EventData, CommandLine: 'echo Failed password for root' } } },
+    });
+    expect(elsewhere.results[0]).toMatchObject({ matched: false, note: expect.stringContaining('logsource (product: linux, service: sshd)') });
 
     const sshd = await viewer.json<TestAnswer>('POST', '/api/v1/rules/test', {
       yaml: NO_ID, event: '<38>Nov 23 10:00:00 host1 sshd[811]: Failed password for root from 203.0.113.9 port 4242 ssh2',

@@ -21,6 +21,7 @@ import { WorkerIngestBackend } from '../pipeline/worker-ingest-backend.ts';
 import { openSqliteStateStore } from '../store/sqlite/sqlite-state-store.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { StateStore } from '../store/state-store.ts';
+import { loadBundledRules } from '../rules/bundled-rules.ts';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -73,6 +74,8 @@ export async function startVigil(options: StartOptions): Promise<RunningVigil> {
   };
   const initialAdminPassword = await auth.bootstrapAdmin(startedAt);
   auth.ensureSource({ name: config.intake.syslog.sourceName, kind: 'syslog', sourceType: config.intake.syslog.sourceType }, startedAt);
+  const bundled = await loadBundledRules(state, startedAt);
+  if (bundled.added + bundled.updated > 0) log.info(bundled, 'loaded bundled detection rules');
   if (config.demo && state.getSetting('demo.loadedAt') === undefined) {
     await loadDemo(auth, pipeline, startedAt);
     state.setSetting('demo.loadedAt', String(startedAt));
@@ -102,6 +105,12 @@ export async function startVigil(options: StartOptions): Promise<RunningVigil> {
       state.deleteExpiredSessions(Date.now());
     } catch (err) {
       log.warn({ err }, 'could not delete expired sessions');
+    }
+    try {
+      const removed = state.detections.deleteBefore(Date.now() - config.detections.retentionDays * 86_400_000);
+      if (removed > 0) log.info({ removed }, 'retention removed old detections');
+    } catch (err) {
+      log.warn({ err }, 'could not delete old detections');
     }
     // Archive first: days due for the archive must not be deleted by retention before.
     void archiveOldDays(events, config, log)

@@ -2,12 +2,13 @@ import { archiveCommand } from './commands/archive-command.ts';
 import { auditCommand } from './commands/audit-command.ts';
 import { ingestCommand } from './commands/ingest-command.ts';
 import { searchCommand } from './commands/search-command.ts';
+import { rulesCommand } from './commands/rules-command.ts';
 import { startCommand } from './commands/start-command.ts';
 import { secretCommand } from './commands/secret-command.ts';
 import type { Command } from './command.ts';
 
 /** Every CLI command, in the order `vigil --help` lists them. */
-const COMMANDS: readonly Command[] = [startCommand, ingestCommand, searchCommand, archiveCommand, auditCommand, secretCommand];
+const COMMANDS: readonly Command[] = [startCommand, ingestCommand, searchCommand, rulesCommand, archiveCommand, auditCommand, secretCommand];
 
 const USAGE = `Vigil: self-hosted security operations platform.
 

@@ -96,6 +96,10 @@ export const configSchema = z.object({
     maxRows: z.number().int().min(1).max(100_000).default(10_000)
       .describe('Most table rows (stats, timechart, top, rare) one search returns; the answer says when rows were cut.'),
   }).strict().prefault({}).describe('Searches with the query language (docs/query-language.md).'),
+  detections: z.object({
+    retentionDays: z.number().int().min(1).max(36_500).default(90)
+      .describe('Delete detections made more than this many days ago (checked with the other retention work, every 15 minutes).'),
+  }).strict().prefault({}).describe('Detections made by the Sigma rules (docs/sigma.md).'),
   secrets: z.object({
     masterKeyFile: z.string().min(1).optional()
       .describe('File holding the master key that encrypts secrets at rest (sealed settings, TOTP seeds); default `<dataDir>/master.key`, created on first start. Back it up apart from the data folder: without it sealed secrets cannot be read.'),

@@ -30,7 +30,9 @@ export const DEFAULT_RULE_FILE_LIMITS: RuleFileLimits = { maxEntries: 20_000, ma
 
 export interface RuleFileSet {
   files: RuleFile[];
-  /** Files and members that are not YAML rule files. */
+  /** `<rule>.tests.yml` files: test events for the rule beside them (`vigil rules test`). */
+  tests: RuleFile[];
+  /** Files and members that are neither rule files nor rule tests. */
   skipped: number;
   /** Paths and members that could not be read, with the reason. */
   errors: { name: string; reason: string }[];
@@ -42,6 +44,11 @@ export class RuleFileError extends Error {
 }
 
 const TESTS_SUFFIX = /\.tests\.ya?ml$/i;
+
+/** What pairs a rule file with its tests file: `x.yml` and `x.tests.yml` (or `.yaml`) both give `x`. */
+export function ruleFileBase(name: string): string {
+  return name.replace(TESTS_SUFFIX, '').replace(/\.ya?ml$/i, '');
+}
 
 /** Whether a name is a rule file (`.yml`/`.yaml`, not a `.tests.yml` test file). */
 export function isRuleFileName(name: string): boolean {
@@ -59,7 +66,7 @@ export function isZipName(name: string): boolean {
  * @throws RuleFileError when an archive or the whole set breaks a limit
  */
 export async function readRulePaths(paths: readonly string[], limits: RuleFileLimits = DEFAULT_RULE_FILE_LIMITS): Promise<RuleFileSet> {
-  const set: RuleFileSet = { files: [], skipped: 0, errors: [] };
+  const set: RuleFileSet = { files: [], tests: [], skipped: 0, errors: [] };
   const budget = { bytes: 0 };
   const planned = await planFiles(paths, {
     error: (name, reason) => set.errors.push({ name, reason }),
@@ -70,7 +77,8 @@ export async function readRulePaths(paths: readonly string[], limits: RuleFileLi
       await readZipInto(file.path, basename(file.path), set, limits, budget);
       continue;
     }
-    if (!isRuleFileName(file.path)) {
+    const tests = TESTS_SUFFIX.test(file.path);
+    if (!tests && !isRuleFileName(file.path)) {
       set.skipped++;
       continue;
     }
@@ -80,7 +88,7 @@ export async function readRulePaths(paths: readonly string[], limits: RuleFileLi
     }
     spend(budget, file.size, limits);
     try {
-      set.files.push({ name: file.path, text: await readFile(file.path, 'utf8') });
+      (tests ? set.tests : set.files).push({ name: file.path, text: await readFile(file.path, 'utf8') });
     } catch (err) {
       set.errors.push({ name: file.path, reason: describeFsError(err) });
     }
@@ -99,7 +107,7 @@ export async function readRuleZipBuffer(data: Uint8Array, label: string, limits:
   try {
     const path = join(dir, 'upload.zip');
     await writeFile(path, data, { mode: 0o600 });
-    const set: RuleFileSet = { files: [], skipped: 0, errors: [] };
+    const set: RuleFileSet = { files: [], tests: [], skipped: 0, errors: [] };
     await readZipInto(path, label, set, limits, { bytes: 0 });
     return set;
   } finally {
@@ -124,7 +132,8 @@ async function readZipInto(path: string, label: string, set: RuleFileSet, limits
       if (++entries > limits.maxEntries) throw new RuleFileError(`archive ${label} has more than ${limits.maxEntries} members; refused`);
       if (entry.name.endsWith('/')) continue;
       const hidden = entry.name.split('/').some((part) => part.startsWith('.') || part === '__MACOSX');
-      if (hidden || !isRuleFileName(entry.name)) {
+      const tests = TESTS_SUFFIX.test(entry.name);
+      if (hidden || (!tests && !isRuleFileName(entry.name))) {
         if (!hidden) set.skipped++;
         continue;
       }
@@ -144,7 +153,7 @@ async function readZipInto(path: string, label: string, set: RuleFileSet, limits
       try {
         const chunks: Uint8Array[] = [];
         for await (const chunk of zipEntryData(fh, size, entry, () => {})) chunks.push(chunk);
-        set.files.push({ name, text: Buffer.concat(chunks).toString('utf8') });
+        (TESTS_SUFFIX.test(entry.name) ? set.tests : set.files).push({ name, text: Buffer.concat(chunks).toString('utf8') });
       } catch (err) {
         if (!(err instanceof ZipFormatError)) throw err;
         set.errors.push({ name, reason: err.message });
