@@ -70,7 +70,10 @@ export async function readRulePaths(paths: readonly string[], limits: RuleFileLi
   const budget = { bytes: 0 };
   const planned = await planFiles(paths, {
     error: (name, reason) => set.errors.push({ name, reason }),
-    skip: () => set.skipped++,
+    // Hidden entries (.git, editor files) are not the user's rules: not worth a count.
+    skip: (_name, reason) => {
+      if (reason !== 'hidden') set.skipped++;
+    },
   });
   for (const file of planned) {
     if (isZipName(file.path)) {
