@@ -192,10 +192,19 @@ describe('rules API', () => {
     expect((await engineer.request('DELETE', `/api/v1/rules/${ENCODED_ID}`)).status).toBe(404);
     const { entries } = await admin.json<{ entries: { action: string; actorName?: string; targetId?: string; details: Record<string, unknown> }[] }>('GET', '/api/v1/audit?action=rule.&limit=100');
     const actions = entries.map((e) => e.action);
-    for (const action of ['rule.import', 'rule.enable', 'rule.disable', 'rule.delete']) expect(actions).toContain(action);
+    for (const action of ['rule.import', 'rule.enable', 'rule.disable', 'rule.delete', 'rule.test']) expect(actions).toContain(action);
     const imported = entries.find((e) => e.action === 'rule.import' && e.targetId === 'team-rules.zip');
     expect(imported).toMatchObject({ actorName: 'eng', details: { after: { added: 4, active: 2, unsupported: 1, invalid: 1 } } });
     expect(entries.find((e) => e.action === 'rule.delete')).toMatchObject({ targetId: ENCODED_ID, details: { before: { title: 'Encoded PowerShell (test)' } } });
+  });
+});
+
+describe('OpenAPI', () => {
+  it('describes the rules and detections routes', async () => {
+    const doc = (await (await fetch(`${vigil.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    for (const path of ['/api/v1/rules', '/api/v1/rules/{id}', '/api/v1/rules/import', '/api/v1/rules/test', '/api/v1/detections', '/api/v1/detections/{id}']) {
+      expect(doc.paths, path).toHaveProperty([path]);
+    }
   });
 });
 

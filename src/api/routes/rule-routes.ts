@@ -184,6 +184,11 @@ export const ruleRoutes: FastifyPluginAsyncZod<{ state: StateStore; events: Even
     requireEventsRead(request);
     const body = request.body;
     const yaml = body.yaml ?? found(body.ruleId!).yaml;
+    // A test changes nothing, but POSTs are audited: name it, and what it ran over.
+    auditDetails(request, {
+      action: 'rule.test', targetType: 'rule', ...(body.ruleId === undefined ? {} : { targetId: body.ruleId }),
+      note: body.query === undefined ? 'against one event' : `against the search: ${body.query.slice(0, 200)}`,
+    });
     const now = Date.now();
     let tested;
     if (body.event !== undefined) {
