@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { logout } from './api/client.ts';
 import type { User } from './api/types.ts';
-import { IconAudit, IconOverview, IconRoles, IconSearch, IconSources, IconUsers, Logo } from './components/icons.tsx';
+import { IconAudit, IconDetections, IconOverview, IconRoles, IconRules, IconSearch, IconSources, IconUsers, Logo } from './components/icons.tsx';
 import { Link } from './components/link.tsx';
 import { Modal } from './components/modal.tsx';
 import { Redirect } from './components/redirect.tsx';
@@ -12,10 +12,13 @@ import { searchUrlForEventsLink } from './lib/events-redirect.ts';
 import { useLocation } from './lib/router.ts';
 import { ApiTokensPage } from './pages/api-tokens-page.tsx';
 import { AuditPage } from './pages/audit-page.tsx';
+import { DetectionsPage } from './pages/detections-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { OverviewPage } from './pages/overview-page.tsx';
 import { PasswordForm } from './pages/password-form.tsx';
 import { RolesPage } from './pages/roles-page.tsx';
+import { RuleViewPage } from './pages/rules/rule-view-page.tsx';
+import { RulesPage } from './pages/rules/rules-page.tsx';
 import { SearchPage } from './pages/search/search-page.tsx';
 import { SecurityPage } from './pages/security-page.tsx';
 import { SessionsPage } from './pages/sessions-page.tsx';
@@ -28,10 +31,21 @@ const NAV: readonly { to: string; label: string; icon: typeof IconOverview; need
   { to: '/', label: 'Overview', icon: IconOverview },
   { to: '/sources', label: 'Sources', icon: IconSources, need: 'sources:read' },
   { to: '/search', label: 'Search', icon: IconSearch, need: 'events:read' },
+  { to: '/detections', label: 'Detections', icon: IconDetections, need: 'events:read' },
+  { to: '/rules', label: 'Rules', icon: IconRules, need: 'rules:read' },
   { to: '/users', label: 'Users', icon: IconUsers, need: 'users:read' },
   { to: '/roles', label: 'Roles', icon: IconRoles, need: 'users:read' },
   { to: '/audit', label: 'Audit', icon: IconAudit, need: 'audit:read' },
 ];
+
+/** A path segment as written in a link (`encodeURIComponent`), or as it is when it is not valid percent-encoding. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
 
 function page(path: string, search: string, user: User, onUserChanged: (user: User) => void) {
   switch (path) {
@@ -45,6 +59,10 @@ function page(path: string, search: string, user: User, onUserChanged: (user: Us
     case '/events':
       // The Events page that Search replaced: its bookmarks open the same search there.
       return <Redirect to={searchUrlForEventsLink(search)} />;
+    case '/rules':
+      return <RulesPage search={search} />;
+    case '/detections':
+      return <DetectionsPage search={search} />;
     case '/users':
       return <UsersPage />;
     case '/roles':
@@ -59,6 +77,7 @@ function page(path: string, search: string, user: User, onUserChanged: (user: Us
       return <SecurityPage user={user} onUserChanged={onUserChanged} />;
     default:
       if (/^\/users\/[^/]+$/.test(path)) return <UserDetailPage userId={path.slice('/users/'.length)} />;
+      if (/^\/rules\/[^/]+$/.test(path)) return <RuleViewPage ruleId={decodePathSegment(path.slice('/rules/'.length))} />;
       return <NotFoundPage path={path} />;
   }
 }
@@ -68,7 +87,7 @@ export function Shell({ user, onSignedOut, onUserChanged }: { user: User; onSign
   const { path, search } = useLocation();
   const [changing, setChanging] = useState(false);
   const [passwordChanged, setPasswordChanged] = useState(false);
-  const current = path === '/overview' ? '/' : path.startsWith('/users/') ? '/users' : path;
+  const current = path === '/overview' ? '/' : path.startsWith('/users/') ? '/users' : path.startsWith('/rules/') ? '/rules' : path;
 
   useEffect(() => {
     if (!passwordChanged) return;

@@ -25,6 +25,8 @@ interface RequestOptions {
   signal?: AbortSignal | undefined;
   /** Login and session probes answer 401 as a normal outcome: do not announce an expired session. */
   quiet401?: boolean;
+  /** A body sent as it is with its media type instead of JSON (file uploads: a zip archive, YAML). */
+  raw?: { data: Blob | string; type: string };
 }
 
 function retryAfter(res: Response): number | undefined {
@@ -46,12 +48,12 @@ function fallbackMessage(status: number): string {
 /** One API call: JSON in, JSON (undecoded) out, errors as {@link ApiError}. Feature clients decode the answer. */
 export async function request(method: string, path: string, opts: RequestOptions = {}): Promise<unknown> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  let body: string | undefined;
+  let body: Blob | string | undefined;
   if (method !== 'GET' && method !== 'HEAD') {
     headers['x-vigil-csrf'] = '1';
-    headers['content-type'] = 'application/json';
+    headers['content-type'] = opts.raw?.type ?? 'application/json';
     // Always send a JSON body: an empty body with a JSON content type is a parse error server-side.
-    body = JSON.stringify(opts.body ?? {});
+    body = opts.raw?.data ?? JSON.stringify(opts.body ?? {});
   }
   let res: Response;
   try {

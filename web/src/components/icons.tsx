@@ -28,6 +28,10 @@ export const IconClose = (p: P) => <Icon {...p}><path d="m4 4 8 8M12 4l-8 8" /><
 export const IconFilter = (p: P) => <Icon {...p}><path d="M2 3h12l-4.5 5.5V13l-3-1.5v-3L2 3z" /></Icon>;
 /** A list with a check mark: the audit log. */
 export const IconAudit = (p: P) => <Icon {...p}><path d="M2 3.5h8M2 7.5h6M2 11.5h4" /><path d="m8.5 12 2 2 4-4.5" /></Icon>;
+/** A page with lines: detection rules. */
+export const IconRules = (p: P) => <Icon {...p}><path d="M3.5 1.5h6l3 3v10h-9z" /><path d="M6 8h4M6 11h2.5" /></Icon>;
+/** A bell: detections. */
+export const IconDetections = (p: P) => <Icon {...p}><path d="M4 11V7a4 4 0 0 1 8 0v4l1.5 1.5h-11z" /><path d="M6.5 14h3" /></Icon>;
 export const IconClock = (p: P) => <Icon {...p}><circle cx="8" cy="8" r="6" /><path d="M8 4.5V8l2.5 1.5" /></Icon>;
 
 /** The Vigil mark: a shield with a "V". */
