@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WEB_ROOT } from '../../src/api/server.ts';
-import { ALL_PERMISSIONS, isPermission } from '../../src/auth/permissions.ts';
+import { ALL_PERMISSIONS, BUILTIN_ROLES, isPermission } from '../../src/auth/permissions.ts';
 import { generateSecret, sha256Hex } from '../../src/auth/secrets.ts';
 import { ApiSession } from '../helpers/api-session.ts';
 import {
@@ -17,6 +17,8 @@ import {
 } from './security-harness.ts';
 
 let v: SecurityVigil;
+/** What the built-in viewer role grants (read from its definition, so new permissions are covered). */
+const VIEWER_PERMISSIONS: readonly string[] = BUILTIN_ROLES.find((r) => r.name === 'viewer')!.permissions;
 let viewer: ApiSession;
 
 beforeAll(async () => {
@@ -204,7 +206,7 @@ describe('auth bypass: stale and forged credentials', () => {
     const scoped = createApiToken(v, 'admin', ['events:read']);
     // A viewer's token claiming more than the viewer role grants (the API refuses to create one).
     const inflated = createApiToken(v, 'viewer-1', [...ALL_PERMISSIONS]);
-    const viewerPermissions = new Set(['events:read', 'sources:read', 'system:read', 'incidents:read']);
+    const viewerPermissions = new Set(VIEWER_PERMISSIONS);
     let checked = 0;
     for (const route of protectedRoutes(v)) {
       if (!isPermission(route.access)) continue;
@@ -224,7 +226,7 @@ describe('auth bypass: stale and forged credentials', () => {
   });
 
   it('refuses a user whose role lacks the permission with 403 on every such route', async () => {
-    const viewerPermissions = new Set(['events:read', 'sources:read', 'system:read', 'incidents:read']);
+    const viewerPermissions = new Set(VIEWER_PERMISSIONS);
     for (const route of protectedRoutes(v)) {
       if (!isPermission(route.access) || viewerPermissions.has(route.access)) continue;
       const response = await call({ method: route.method, path: concretePath(route.url), headers: { cookie: viewer.cookieHeader, 'x-vigil-csrf': '1' } });
@@ -245,7 +247,7 @@ describe('auth bypass: stale and forged credentials', () => {
 });
 
 describe('privilege escalation: users:write and roles:write never grant more than the caller has', () => {
-  const VIEWER = ['events:read', 'sources:read', 'system:read', 'incidents:read'];
+  const VIEWER = VIEWER_PERMISSIONS;
   let helpdesk: ApiSession;
   let roleEditor: ApiSession;
   let adminId: string;
