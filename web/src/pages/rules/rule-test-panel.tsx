@@ -106,6 +106,7 @@ function ResultRow({ result, initiallyOpen }: { result: RuleTestResult; initiall
       <button type="button" className="test-result-head" aria-expanded={open} onClick={() => setOpen(!open)}>
         <IconChevron size={14} className={open ? 'chevron-open' : undefined} />
         <span className={result.matched ? 'tag tag-ok' : 'tag'}>{result.matched ? 'Matched' : 'Not matched'}</span>
+        {result.note !== undefined && <span className="tag tag-warn" title={truncate(result.note, 500)}>fields match, other logsource</span>}
         <span className="mono small nowrap"><Timestamp ms={e.timestamp} /></span>
         <span className="tag tag-plain">{visibleText(truncate(e.sourceType, 40))}</span>
         <span className="test-result-summary">{visibleText(truncate(message, 300))}</span>
