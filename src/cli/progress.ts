@@ -12,6 +12,8 @@ export interface ProgressState {
   filesTotal: number;
   currentFile: string;
   records: number;
+  /** Detections so far (`vigil hunt`); the line then also shows files and records. */
+  detections?: number;
 }
 
 /** The part of a `tty.WriteStream` / `fs.WriteStream` the display uses (stderr in practice). */
@@ -82,6 +84,9 @@ export function renderProgressLine(state: ProgressState, elapsedSeconds: number,
     bar,
     `${String(Math.floor(fraction * 100)).padStart(3)}%`,
     `${formatBytes(state.bytesRead)}/${formatBytes(state.bytesTotal)}`,
+    ...(state.detections === undefined ? [] : [
+      `${formatCount(state.files)}/${formatCount(state.filesTotal)} files`, `${formatCount(state.records)} ev`, `${formatCount(state.detections)} det`,
+    ]),
     `${formatCount(rate(state.records, elapsedSeconds))} ev/s`,
     `ETA ${eta(state, elapsedSeconds)}`,
   ].join('  ');
@@ -98,6 +103,7 @@ export function renderPlainLine(state: ProgressState, elapsedSeconds: number): s
     `${formatBytes(state.bytesRead)} of ${formatBytes(state.bytesTotal)}`,
     `${formatCount(state.files)}/${formatCount(state.filesTotal)} files`,
     `${formatCount(state.records)} records (${formatCount(rate(state.records, elapsedSeconds))}/s)`,
+    ...(state.detections === undefined ? [] : [`${formatCount(state.detections)} detections`]),
     `ETA ${eta(state, elapsedSeconds)}`,
   ];
   if (state.currentFile !== '') parts.push(`at ${state.currentFile}`);
