@@ -10,6 +10,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { strToU8, zipSync } from 'fflate';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVigil } from '../../src/app/vigil.ts';
@@ -37,6 +38,10 @@ detection:
     CommandLine|contains: 'whoami'
   condition: selection
 `;
+/** A rule of the zip import: `logsource` is the YAML under `logsource:`. */
+function bulkRule(id: string, title: string, logsource: string): string {
+  return `title: ${title}\nid: ${id}\nlevel: low\nlogsource:\n  ${logsource}\ndetection:\n  selection:\n    message|contains: 'bulk-${id}'\n  condition: selection\n`;
+}
 const MATCHING_EVENT = { Image: 'C:\\Windows\\System32\\whoami.exe', CommandLine: 'whoami /all', User: 'alice', Note: MARKUP };
 
 describe.skipIf(!existsSync(CHROMIUM))('the Rules and Detections pages in Chromium (needs /usr/bin/chromium)', () => {
@@ -232,6 +237,41 @@ describe.skipIf(!existsSync(CHROMIUM))('the Rules and Detections pages in Chromi
     await page.getByRole('heading', { name: RULE_TITLE }).waitFor();
     expect(Number(await page.getByTestId('rule-hits').textContent())).toBe(1);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('imports a zip archive of many rules: the report puts rules that do not run first, the table stays virtualized', async () => {
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 300; i++) {
+      files[`bulk/rule-${i}.yml`] = strToU8(bulkRule(`00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, `Bulk rule ${i}`, 'product: linux\n  service: sshd'));
+    }
+    files['bulk/odd-logsource.yml'] = strToU8(bulkRule('00000000-0000-4000-8000-100000000001', 'Bulk rule on an unknown product', 'product: no_such_product'));
+    files['bulk/broken.yml'] = strToU8('title: Bulk broken rule\nid: 00000000-0000-4000-8000-100000000002\nlogsource:\n  product: linux\n');
+    files['bulk/README.md'] = strToU8('not a rule');
+    await page.goto(`${vigil.url}/rules`);
+    await page.getByRole('button', { name: 'Import rules' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import rules' });
+    await dialog.locator('input[type="file"]').setInputFiles({ name: 'bulk.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync(files)) });
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    const report = dialog.getByTestId('import-report');
+    await report.waitFor();
+    expect(await report.locator('p').first().textContent()).toMatch(/^302 added, 0 updated, 1 file skipped \(not YAML\)\. 300 active, 1 unsupported, 1 invalid$/);
+    const firstRows = await report.locator('tbody tr').evaluateAll((rows) => rows.slice(0, 2).map((r) => r.querySelector('[data-state]')?.textContent));
+    expect(firstRows.sort()).toEqual(['invalid', 'unsupported']);
+    expect(await report.locator('tbody tr', { hasText: 'unknown product' }).textContent()).toMatch(/no_such_product/);
+    await shot('import-zip', dialog);
+    await dialog.getByRole('button', { name: 'Done' }).click();
+
+    const results = page.getByTestId('rule-results');
+    await expect.poll(async () => Number(await results.getAttribute('data-rows'))).toBeGreaterThan(300);
+    const total = Number(await results.getAttribute('data-rows'));
+    const rendered = await results.locator('tr.rule-row').count();
+    expect(rendered).toBeGreaterThan(10);
+    expect(rendered).toBeLessThan(total);
+    // The counts and the state filter show the rules that do not run, with their reason in the row.
+    expect(await page.getByTestId('rule-counts').textContent()).toMatch(/\d+ active, 1 unsupported, 1 invalid\.$/);
+    await page.getByRole('group', { name: 'State' }).getByRole('button', { name: /^invalid/ }).click();
+    await expect.poll(() => page.getByTestId('rule-shown').textContent()).toMatch(/^1 of/);
+    expect(await results.locator('.rule-reason').textContent()).toMatch(/detection/);
   });
 
   it('shows a viewer the rules without switches or import', async () => {

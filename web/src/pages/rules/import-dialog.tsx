@@ -48,7 +48,7 @@ function Report({ report }: { report: ImportReport }) {
               {rows.map((r, i) => (
                 <tr key={`${r.id}-${i}`} data-rule-id={r.id}>
                   <td>
-                    {r.id !== '' && r.state !== 'invalid'
+                    {r.id !== ''
                       ? <Link to={`/rules/${encodeURIComponent(r.id)}`}>{visibleText(truncate(r.title || r.id, 120))}</Link>
                       : <span>{visibleText(truncate(r.title || r.source || r.id, 120))}</span>}
                     {r.source !== '' && <div className="muted small mono">{visibleText(truncate(r.source, 120))}</div>}
