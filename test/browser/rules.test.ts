@@ -281,6 +281,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the Rules and Detections pages in Chromi
     await viewerPage.getByTestId('rule-results').waitFor();
     expect(await viewerPage.getByRole('switch').count()).toBe(0);
     expect(await viewerPage.getByRole('button', { name: 'Import rules' }).count()).toBe(0);
+    const nav = viewerPage.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link', { name: 'Rules', exact: true }).getAttribute('aria-current')).toBe('page');
+    expect(await nav.getByRole('link', { name: 'Detections', exact: true }).count()).toBe(1);
     await viewerPage.context().close();
   });
 });

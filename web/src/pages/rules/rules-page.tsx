@@ -109,7 +109,7 @@ export function RulesPage({ search }: { search: string }) {
   const [changed, setChanged] = useState<{ base: number | undefined; rules: ReadonlyMap<string, RuleSummary> }>({ base: undefined, rules: new Map() });
   const [importing, setImporting] = useState(false);
 
-  const overrides = changed.base === result.updatedAt ? changed.rules : new Map<string, RuleSummary>();
+  const overrides = useMemo(() => (changed.base === result.updatedAt ? changed.rules : new Map<string, RuleSummary>()), [changed, result.updatedAt]);
   const all = useMemo(() => result.data?.map((r) => overrides.get(r.id) ?? r), [result.data, overrides]);
   const shown = useMemo(() => (all ? filterRules(all, filters) : []), [all, filters]);
   const counts = all ? stateCounts(all) : undefined;
