@@ -236,6 +236,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the Rules and Detections pages in Chromi
     await rows.first().getByRole('link', { name: RULE_TITLE }).click();
     await page.getByRole('heading', { name: RULE_TITLE }).waitFor();
     expect(Number(await page.getByTestId('rule-hits').textContent())).toBe(1);
+    // In the Rules table, the hits link to the rule's detections.
+    await page.getByRole('link', { name: 'Rules', exact: true }).first().click();
+    await page.getByRole('searchbox', { name: 'Search titles' }).fill('whoami browser');
+    await ruleRow().locator('a.hits-link').click();
+    await expect.poll(() => page.getByTestId('detection-count').textContent()).toBe('1 detection');
+    expect(new URL(page.url()).searchParams.get('rule')).toBe(RULE_ID);
     expect(pageErrors).toEqual([]);
   });
 

@@ -12,6 +12,7 @@ import { Link } from '../../components/link.tsx';
 import { AttackTags, HitsBar, LevelBadge, RuleStateBadge } from '../../components/rule-bits.tsx';
 import { EmptyState, ErrorNotice, Loading, PageHeader } from '../../components/ui.tsx';
 import { useCan } from '../../lib/access.ts';
+import { detectionFiltersToUrl } from '../../lib/detection-query.ts';
 import { formatInt } from '../../lib/format.ts';
 import { usePoll } from '../../lib/hooks.ts';
 import { navigate } from '../../lib/router.ts';
@@ -47,7 +48,9 @@ export function EnabledSwitch({ rule, onChanged }: { rule: Pick<RuleSummary, 'id
   );
 }
 
-function RuleTable({ rules, maxHits, canWrite, onChanged }: { rules: readonly RuleSummary[]; maxHits: number; canWrite: boolean; onChanged(rule: RuleSummary): void }) {
+function RuleTable({ rules, maxHits, canWrite, canSeeDetections, onChanged }: {
+  rules: readonly RuleSummary[]; maxHits: number; canWrite: boolean; canSeeDetections: boolean; onChanged(rule: RuleSummary): void;
+}) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rules.length,
@@ -87,7 +90,11 @@ function RuleTable({ rules, maxHits, canWrite, onChanged }: { rules: readonly Ru
                 <td><LevelBadge level={r.level} /></td>
                 <td className="rule-tags-cell"><AttackTags tags={r.tags} max={4} /></td>
                 <td className="small muted rule-origin" title={r.origin}>{visibleText(truncate(originLabel(r.origin), 60))}</td>
-                <td><HitsBar hits={r.hits24h} max={maxHits} /></td>
+                <td>
+                  {canSeeDetections && r.hits24h > 0
+                    ? <Link to={detectionFiltersToUrl({ levels: [], ruleId: r.id, from: '-24h' })} className="hits-link"><HitsBar hits={r.hits24h} max={maxHits} /></Link>
+                    : <HitsBar hits={r.hits24h} max={maxHits} />}
+                </td>
                 {canWrite && <td><EnabledSwitch rule={r} onChanged={onChanged} /></td>}
               </tr>
             );
@@ -103,6 +110,7 @@ function RuleTable({ rules, maxHits, canWrite, onChanged }: { rules: readonly Ru
 export function RulesPage({ search }: { search: string }) {
   const filters = useMemo(() => ruleFiltersFromUrl(search), [search]);
   const canWrite = useCan('rules:write');
+  const canSeeDetections = useCan('events:read');
   const load = useCallback((signal: AbortSignal) => listRules(signal), []);
   const result = usePoll(load, 60_000);
   // Rules switched here since the last load: shown at once, until the next load brings them.
@@ -177,7 +185,7 @@ export function RulesPage({ search }: { search: string }) {
                 {all.length === 0 ? (canWrite ? 'Import a Sigma rule file (.yml) or a zip archive of rules.' : 'An engineer can import Sigma rules.') : 'Clear a filter to see more rules.'}
               </EmptyState>
             )
-            : <RuleTable rules={shown} maxHits={maxHits} canWrite={canWrite} onChanged={onChanged} />}
+            : <RuleTable rules={shown} maxHits={maxHits} canWrite={canWrite} canSeeDetections={canSeeDetections} onChanged={onChanged} />}
         </section>
       )}
       {importing && <ImportDialog onClose={() => setImporting(false)} onImported={result.refresh} />}
