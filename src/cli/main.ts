@@ -1,5 +1,6 @@
 import { archiveCommand } from './commands/archive-command.ts';
 import { auditCommand } from './commands/audit-command.ts';
+import { huntCommand } from './commands/hunt-command.ts';
 import { ingestCommand } from './commands/ingest-command.ts';
 import { searchCommand } from './commands/search-command.ts';
 import { rulesCommand } from './commands/rules-command.ts';
@@ -8,7 +9,7 @@ import { secretCommand } from './commands/secret-command.ts';
 import type { Command } from './command.ts';
 
 /** Every CLI command, in the order `vigil --help` lists them. */
-const COMMANDS: readonly Command[] = [startCommand, ingestCommand, searchCommand, rulesCommand, archiveCommand, auditCommand, secretCommand];
+const COMMANDS: readonly Command[] = [startCommand, ingestCommand, searchCommand, huntCommand, rulesCommand, archiveCommand, auditCommand, secretCommand];
 
 const USAGE = `Vigil: self-hosted security operations platform.
 

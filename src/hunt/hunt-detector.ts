@@ -42,7 +42,7 @@ export interface HuntBatchResult {
  * Detects over batches of raw records with one engine.
  *
  * @example
- * const detector = new HuntDetector(buildHuntEngine(rules, false), DEFAULT_INPUT_LIMITS);
+ * const detector = new HuntDetector(DetectionEngine.build(rules), DEFAULT_INPUT_LIMITS);
  * const { detections } = detector.run(batch.records, recordsSoFar, Date.now());
  */
 export class HuntDetector {
