@@ -60,7 +60,8 @@ export class ProgressDisplay {
     this.#last = now;
     const elapsed = (now - this.#start) / 1000;
     if (this.#tty) {
-      const width = Math.max(20, (this.#stream.columns ?? 80) - 1);
+      // A pseudo-terminal may report 0 columns: treat that as unknown.
+      const width = Math.max(20, (this.#stream.columns || 80) - 1);
       this.#stream.write(`\r${renderProgressLine(state, elapsed, width)}\x1b[K`);
       this.#drawn = true;
     } else {

@@ -283,7 +283,8 @@ async function openOutput(path: string | undefined): Promise<Output> {
   };
   return {
     terminal: path === undefined && process.stdout.isTTY === true,
-    columns: path === undefined ? process.stdout.columns : undefined,
+    // A pseudo-terminal may report 0 columns: then assume a wide one.
+    columns: path === undefined ? process.stdout.columns || 160 : undefined,
     async write(text) {
       pending += text;
       if (pending.length >= FLUSH_AT) await flush();
