@@ -198,10 +198,13 @@ describe('vigil hunt', { timeout: 120_000 }, () => {
     expect((await vigil(['--rules', rules, '--fail-level', 'critical', ...files])).code).toBe(0);
   });
 
-  it('exits 2 for an unreadable input, after hunting the rest', async () => {
-    const { code, stdout, stderr } = await vigil(['--rules', rules, '--format', 'ndjson', join(dir, 'missing.evtx'), join(dir, 'sysmon.evtx')]);
+  it('exits 2 for a missing or damaged input, after hunting the rest', async () => {
+    await writeFile(join(dir, 'garbage.evtx'), Buffer.alloc(8192, 0x41));
+    const { code, stdout, stderr } = await vigil(['--rules', rules, '--format', 'ndjson', join(dir, 'missing.evtx'), join(dir, 'garbage.evtx'), join(dir, 'sysmon.evtx')]);
     expect(code).toBe(2);
-    expect(stderr).toContain('missing.evtx');
+    expect(stderr).toMatch(/error: \S*missing\.evtx: /);
+    expect(stderr).toMatch(/error: \S*garbage\.evtx: /);
+    expect(stderr).toMatch(/not \(fully\) readable/);
     expect(stdout.trim().split('\n')).toHaveLength(2);
   });
 
