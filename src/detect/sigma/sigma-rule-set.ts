@@ -13,6 +13,13 @@ const MAX_NEEDLE_LENGTH = 64;
 /** Transition-table entries (4 bytes each) one field's automaton may have: 128 MB. */
 const MAX_TABLE_ENTRIES = 32 * 1024 * 1024;
 
+interface RuleIndex {
+  fields: FieldIndex[];
+  /** Indexes (ascending) of the active rules that have no guard: they run on every event. */
+  unguarded: Int32Array;
+  active: CompiledSigmaRule[];
+}
+
 interface FieldIndex {
   slot: number;
   form: StringForm;
@@ -33,8 +40,12 @@ interface FieldIndex {
  */
 export class SigmaRuleSet {
   private readonly all: CompiledSigmaRule[] = [];
-  private index: { fields: FieldIndex[]; unguarded: Uint8Array; active: CompiledSigmaRule[] } | undefined;
+  private index: RuleIndex | undefined;
+  /** Per active rule, the epoch (event) in which it last became a candidate. */
   private candidates = new Int32Array(0);
+  /** The guarded candidates of the current event, in the order found; `found` of them. */
+  private found = new Int32Array(0);
+  private foundCount = 0;
   private epoch = 0;
   private readonly hits: CompiledSigmaRule[] = [];
 
@@ -56,25 +67,33 @@ export class SigmaRuleSet {
   match(scope: SigmaEventScope): readonly CompiledSigmaRule[] {
     const index = (this.index ??= this.build());
     const { active, unguarded } = index;
-    const epoch = ++this.epoch;
-    const candidates = this.candidates;
+    ++this.epoch;
+    this.foundCount = 0;
     for (const field of index.fields) {
       const strings = scope.strings(field.slot, field.form);
       if (strings === undefined) continue;
       if (typeof strings === 'string') field.needles.scan(strings, field.mark);
       else for (const text of strings) field.needles.scan(text, field.mark);
     }
+    // Only the candidates are visited (not every rule of the set): guarded ones sorted, then merged
+    // with the unguarded ones so that matches come in the order rules were added.
+    const count = this.foundCount;
+    const found = count > 1 ? this.found.subarray(0, count).sort() : this.found;
     const hits = this.hits;
     hits.length = 0;
-    for (let i = 0; i < active.length; i++) {
-      if ((unguarded[i] === 1 || candidates[i] === epoch) && active[i]!.matches(scope)) hits.push(active[i]!);
+    let g = 0;
+    let u = 0;
+    while (g < count || u < unguarded.length) {
+      const next = u === unguarded.length || (g < count && found[g]! < unguarded[u]!) ? found[g++]! : unguarded[u++]!;
+      const rule = active[next]!;
+      if (rule.matches(scope)) hits.push(rule);
     }
     return hits;
   }
 
-  private build(): { fields: FieldIndex[]; unguarded: Uint8Array; active: CompiledSigmaRule[] } {
+  private build(): RuleIndex {
     const active = this.all.filter((rule) => rule.status.state === 'active');
-    const unguarded = new Uint8Array(active.length);
+    const unguarded: number[] = [];
     // A prefix of a needle that must occur must occur too: short needles keep the automata small.
     const needlesOf = (guard: ItemGuard) => guard.needles.map((needle) => needle.slice(0, MAX_NEEDLE_LENGTH));
     // Fields whose automaton would be too large are not indexed; their rules always run.
@@ -94,7 +113,7 @@ export class SigmaRuleSet {
     const groups = new Map<number, { slot: number; form: StringForm; needles: Map<string, number[]> }>();
     active.forEach((rule, ruleIndex) => {
       if (rule.guard === null || rule.guard.some((guard) => oversized.has(guard.slot * 4 + guard.form))) {
-        unguarded[ruleIndex] = 1;
+        unguarded.push(ruleIndex);
         return;
       }
       for (const guard of rule.guard) {
@@ -118,12 +137,19 @@ export class SigmaRuleSet {
           const rules = rulesOf[needle]!;
           const candidates = this.candidates;
           const epoch = this.epoch;
-          for (let k = 0; k < rules.length; k++) candidates[rules[k]!] = epoch;
+          for (let k = 0; k < rules.length; k++) {
+            const rule = rules[k]!;
+            if (candidates[rule] !== epoch) {
+              candidates[rule] = epoch;
+              this.found[this.foundCount++] = rule;
+            }
+          }
         },
       };
     });
     this.candidates = new Int32Array(active.length);
+    this.found = new Int32Array(active.length);
     this.epoch = 0;
-    return { fields, unguarded, active };
+    return { fields, unguarded: Int32Array.from(unguarded), active };
   }
 }
