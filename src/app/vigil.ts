@@ -16,6 +16,7 @@ import { startSyslogListener, type SyslogListener } from '../intake/syslog/syslo
 import { createLogger } from '../ops/logger.ts';
 import { createMetrics, registerSyslogMetrics, type VigilMetrics } from '../ops/metrics.ts';
 import { Pipeline } from '../pipeline/pipeline.ts';
+import { StreamingDetections } from '../pipeline/streaming-detections.ts';
 import { SourceStatsTracker } from '../pipeline/source-stats.ts';
 import { WorkerIngestBackend } from '../pipeline/worker-ingest-backend.ts';
 import { openSqliteStateStore } from '../store/sqlite/sqlite-state-store.ts';
@@ -171,10 +172,12 @@ export async function openCore(sealedConfig: VigilConfig, log: Logger): Promise<
   const { config, plain: plainSecretSettings } = openConfigSecrets(configSchema, sealedConfig, secrets);
   const state = openSqliteStateStore({ path: join(config.dataDir, 'state.sqlite') });
   const limits: InputLimits = { maxRecordBytes: config.intake.maxRecordBytes, maxJsonDepth: config.intake.maxJsonDepth, maxFields: 1000 };
+  const metrics = createMetrics();
+  const detections = new StreamingDetections(state, metrics);
   let backend: WorkerIngestBackend;
   try {
     backend = await WorkerIngestBackend.start({
-      ...eventStoreDirs(config), storeMemoryLimit: config.storage.memoryLimit, limits,
+      ...eventStoreDirs(config), storeMemoryLimit: config.storage.memoryLimit, limits, rules: detections.enabledRules(),
       onWorkerError: (err) => log.error({ err }, 'ingest worker failed; restarted'),
     });
   } catch (err) {
@@ -182,7 +185,6 @@ export async function openCore(sealedConfig: VigilConfig, log: Logger): Promise<
     throw err;
   }
   const events = backend.store;
-  const metrics = createMetrics();
   const stats = new SourceStatsTracker(state);
   const auth = new AuthService(state, {
     sessionIdleMs: config.server.sessionIdleMinutes * 60_000, sessionMaxMs: config.server.sessionMaxHours * 3_600_000, secrets,
@@ -195,11 +197,14 @@ export async function openCore(sealedConfig: VigilConfig, log: Logger): Promise<
     batchSize: config.pipeline.batchSize,
     maxPendingRecords: config.pipeline.maxPendingRecords,
     maxPendingBytes: config.pipeline.maxPendingBytes,
-    backend, store: events, stats, metrics, log,
+    backend, store: events, stats, metrics, log, detections,
   });
+  const ingest = backend;
+  detections.watchRules((rules) => ingest.setRules(rules), (err) => log.error({ err }, 'could not read the detection rules'));
   return {
     state, events, pipeline, stats, metrics, auth, secrets, limits, config, plainSecretSettings,
     async close() {
+      detections.stop();
       await pipeline.close();
       stats.flush(Date.now(), (err) => log.error({ err }, 'could not save source statistics at shutdown'));
       await events.close();

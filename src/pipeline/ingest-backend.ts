@@ -1,5 +1,7 @@
 import type { NormalizedEvent, RawRecord } from '../core/event.ts';
 import type { InputLimits } from '../core/limits.ts';
+import { DetectionEngine } from '../detect/detection-engine.ts';
+import type { Detection, RuleSource } from '../detect/detection.ts';
 import { normalizeRecord } from '../normalize/normalize-record.ts';
 import type { EventStore, StoredEvent } from '../store/event-store.ts';
 import type { ParseErrorSample } from '../store/state-store.ts';
@@ -34,6 +36,13 @@ export interface IngestResult {
   sources: SourceSummary[];
   /** A few records per batch that no parser understood, for the Sources page. */
   samples: ParseErrorSample[];
+  /** What the streaming Sigma rules found in the batch (empty without rules). */
+  detections: Detection[];
+  /**
+   * When detection of the batch started (ms), the store committing it meanwhile: where the latency
+   * detection adds is measured from (an upper bound: it includes commit time detection overlapped).
+   */
+  detectionStartedAt: number;
 }
 
 /**
@@ -44,6 +53,8 @@ export interface IngestResult {
  */
 export interface IngestBackend {
   ingest(batch: IngestBatch): Promise<IngestResult>;
+  /** Replaces the Sigma rules run on every batch from now on (the enabled rules of the rule store). */
+  setRules(rules: readonly RuleSource[]): void;
   close(): Promise<void>;
 }
 
@@ -60,10 +71,16 @@ export class InlineIngestBackend implements IngestBackend {
   private readonly limits: InputLimits;
   private committedSeq: Promise<number> | undefined;
   private appends: Promise<unknown> = Promise.resolve();
+  private engine: DetectionEngine | undefined;
 
-  constructor(store: EventStore, limits: InputLimits) {
+  constructor(store: EventStore, limits: InputLimits, rules: readonly RuleSource[] = []) {
     this.store = store;
     this.limits = limits;
+    this.setRules(rules);
+  }
+
+  setRules(rules: readonly RuleSource[]): void {
+    this.engine = rules.some((rule) => rule.enabled) ? DetectionEngine.build(rules) : undefined;
   }
 
   ingest(batch: IngestBatch): Promise<IngestResult> {
@@ -75,9 +92,14 @@ export class InlineIngestBackend implements IngestBackend {
     const stored = this.appends.then(async () => {
       const committed = await this.committedSeq!;
       if (committed < batch.after) throw new OutOfOrderError(`batch after seq ${batch.after} arrived before that seq was stored`);
-      await this.store.append(events);
+      const appended = this.store.append(events);
+      // Detection runs while the store commits. Events the store already held (a replay) are
+      // detected again: their detections may not have been saved (see docs/sigma.md).
+      const detectionStartedAt = Date.now();
+      const detections = detectAll(this.engine, events, detectionStartedAt);
+      await appended;
       this.committedSeq = Promise.resolve(Math.max(committed, events.at(-1)?.seq ?? committed));
-      return summarize(events);
+      return { ...summarize(events), detections, detectionStartedAt };
     });
     this.appends = stored.catch(() => {});
     return stored;
@@ -90,7 +112,7 @@ export class InlineIngestBackend implements IngestBackend {
 }
 
 /** Counts a stored batch per source and keeps a few parse-error samples. */
-export function summarize(events: readonly StoredEvent[]): IngestResult {
+export function summarize(events: readonly StoredEvent[]): Omit<IngestResult, 'detections' | 'detectionStartedAt'> {
   const bySource = new Map<string, SourceSummary>();
   const samples: ParseErrorSample[] = [];
   for (const event of events) {
@@ -109,6 +131,16 @@ export function summarize(events: readonly StoredEvent[]): IngestResult {
     }
   }
   return { lastSeq: events.at(-1)?.seq ?? 0, sources: [...bySource.values()], samples };
+}
+
+function detectAll(engine: DetectionEngine | undefined, events: readonly StoredEvent[], now: number): Detection[] {
+  const found: Detection[] = [];
+  if (engine === undefined) return found;
+  for (const event of events) {
+    const detections = engine.detect(event, event.seq, now);
+    for (let i = 0; i < detections.length; i++) found.push(detections[i]!);
+  }
+  return found;
 }
 
 /** normalizeRecord never throws by contract; this keeps a parser bug from costing the batch. */

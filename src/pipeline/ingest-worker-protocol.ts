@@ -1,11 +1,14 @@
 import type { ArchivePolicy, EventQuery, RetentionPolicy, SearchExportRequest, SearchRequest } from '../store/event-store.ts';
 import { QuerySyntaxError } from '../search/query-error.ts';
 import { StoreQueryError, StoreWriteError, type StoreFailure } from '../store/store-errors.ts';
+import type { RuleSource } from '../detect/detection.ts';
 import type { IngestBatch } from './ingest-backend.ts';
 
 /** Messages from the main thread to the ingest worker; `id` pairs each with its response. */
 export type WorkerRequest =
   | { id: number; op: 'ingest'; batch: IngestBatch }
+  /** Replaces the streaming Sigma rules; batches sent after it are detected with them. */
+  | { id: number; op: 'rules'; rules: RuleSource[] }
   | { id: number; op: 'query'; query: EventQuery }
   | { id: number; op: 'search'; request: SearchRequest }
   /** Starts an export; answers the stream's number. Batches are pulled one at a time (backpressure). */

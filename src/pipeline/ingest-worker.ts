@@ -6,13 +6,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { InputLimits } from '../core/limits.ts';
+import type { RuleSource } from '../detect/detection.ts';
 import { openDuckDbEventStore } from '../store/duckdb/duckdb-event-store.ts';
 import type { EventStore, SearchBatch } from '../store/event-store.ts';
 import { InlineIngestBackend } from './ingest-backend.ts';
 import { toWorkerError, type WorkerRequest, type WorkerResponse } from './ingest-worker-protocol.ts';
 
-const { storeDir, storeMemoryLimit, archiveDir, limits } = workerData as {
-  storeDir: string; storeMemoryLimit?: string; archiveDir?: string; limits: InputLimits;
+const { storeDir, storeMemoryLimit, archiveDir, limits, rules } = workerData as {
+  storeDir: string; storeMemoryLimit?: string; archiveDir?: string; limits: InputLimits; rules: RuleSource[];
 };
 const port = parentPort!;
 const reply = (message: WorkerResponse) => port.postMessage(message);
@@ -25,7 +26,7 @@ try {
   process.exit(1);
 }
 // Orders the appends itself, so a batch is parsed as soon as it arrives, while the previous commits.
-const backend = new InlineIngestBackend(store, limits);
+const backend = new InlineIngestBackend(store, limits, rules);
 
 /** An export the main thread pulls batch by batch; closed when not pulled for this long (its consumer is gone). */
 const EXPORT_IDLE_MS = 5 * 60_000;
@@ -67,6 +68,7 @@ port.on('message', (request: WorkerRequest) => {
   const work = (): Promise<unknown> => {
     switch (request.op) {
       case 'ingest': return backend.ingest(request.batch);
+      case 'rules': return Promise.resolve(backend.setRules(request.rules));
       case 'query': return store.query(request.query);
       case 'search': return store.search(request.request);
       case 'exportOpen': return Promise.resolve(openExport(request.request));

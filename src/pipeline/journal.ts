@@ -59,9 +59,10 @@ export class Journal {
 
   /**
    * Opens the journal, recovering what a crash left: returns every intact entry whose records are
-   * newer than `storedSeq` for replay, truncating a torn tail.
+   * newer than `replayFrom` (default `storedSeq`) for replay, truncating a torn tail. New records
+   * are numbered after both `storedSeq` and every entry.
    */
-  static async open(options: JournalOptions, storedSeq: number): Promise<{ journal: Journal; recovery: RecoveryReport }> {
+  static async open(options: JournalOptions, storedSeq: number, replayFrom = storedSeq): Promise<{ journal: Journal; recovery: RecoveryReport }> {
     mkdirSync(options.dir, { recursive: true });
     const recovery: RecoveryReport = { entries: [], truncatedBytes: 0, corruptSegments: [] };
     const files = readdirSync(options.dir).filter((f) => f.endsWith(SEGMENT_SUFFIX)).sort();
@@ -85,8 +86,8 @@ export class Journal {
       for (const entry of entries) {
         const entryLast = entry.firstSeq + entry.records.length - 1;
         if (entryLast > lastSeq) lastSeq = entryLast;
-        if (entryLast <= storedSeq) continue;
-        const skip = Math.max(0, storedSeq - entry.firstSeq + 1);
+        if (entryLast <= replayFrom) continue;
+        const skip = Math.max(0, replayFrom - entry.firstSeq + 1);
         const records = skip === 0 ? entry.records : entry.records.slice(skip);
         recovery.entries.push({ firstSeq: entry.firstSeq + skip, records, bytes: Math.ceil((entry.bytes * records.length) / entry.records.length) });
       }

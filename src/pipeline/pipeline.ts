@@ -1,4 +1,5 @@
 import type { RawRecord } from '../core/event.ts';
+import type { Detection } from '../detect/detection.ts';
 import { BackpressureError, type IntakeSink, type SubmitReceipt } from '../intake/intake-sink.ts';
 import type { VigilMetrics } from '../ops/metrics.ts';
 import type { EventStore } from '../store/event-store.ts';
@@ -19,7 +20,21 @@ export interface PipelineOptions {
   store: EventStore;
   stats: SourceStatsTracker;
   metrics: VigilMetrics;
+  /** Saves what the streaming Sigma rules found; without it, detections are dropped. */
+  detections?: DetectionSink;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+/**
+ * Where a stored batch's detections are saved, before the journal lets the batch go. The events are
+ * stored first (another database): after a crash between the two, the batches after
+ * {@link savedSeq} are replayed from the journal, the store skips their events and detection runs again.
+ */
+export interface DetectionSink {
+  /** The last event seq whose batch's detections are saved, if known. */
+  savedSeq(): number | undefined;
+  /** Saves a batch's detections and records `lastSeq` as saved; throws when they could not be saved. */
+  save(detections: readonly Detection[], lastSeq: number, detectionStartedAt: number): void;
 }
 
 interface Pending {
@@ -75,8 +90,12 @@ export class Pipeline implements IntakeSink {
   /** Opens the journal, replays what the store does not have yet, and starts processing. */
   static async start(options: PipelineOptions): Promise<{ pipeline: Pipeline; recovery: RecoveryReport }> {
     const storedSeq = await options.store.lastSeq();
-    const { journal, recovery } = await Journal.open({ dir: options.journalDir, segmentBytes: options.journalSegmentBytes }, storedSeq);
-    const pipeline = new Pipeline(options, journal, storedSeq);
+    const saved = options.detections?.savedSeq();
+    // The first start with detection owes no detections for what was stored before.
+    if (saved === undefined) options.detections?.save([], storedSeq, Date.now());
+    const replayFrom = Math.min(storedSeq, saved ?? storedSeq);
+    const { journal, recovery } = await Journal.open({ dir: options.journalDir, segmentBytes: options.journalSegmentBytes }, storedSeq, replayFrom);
+    const pipeline = new Pipeline(options, journal, replayFrom);
     for (const entry of recovery.entries) pipeline.enqueue(entry.firstSeq, entry.records, entry.bytes, true);
     if (recovery.entries.length > 0 || recovery.truncatedBytes > 0 || recovery.corruptSegments.length > 0) {
       options.log.warn({
@@ -284,6 +303,7 @@ export class Pipeline implements IntakeSink {
     }
     this.storedSeq = batch.seqs.at(-1)!;
     this.observeStored(result);
+    this.saveDetections(result);
     this.journal.release(this.storedSeq);
     this.release(batch.records.length, batch.bytes);
     return true;
@@ -304,6 +324,18 @@ export class Pipeline implements IntakeSink {
       const rate = ((this.storedTotal - this.lastRateSample.stored) * 1000) / elapsed;
       this.storedRate = this.storedRate === 0 ? rate : this.storedRate * 0.7 + rate * 0.3;
       this.lastRateSample = { at: now, stored: this.storedTotal };
+    }
+  }
+
+  private saveDetections(result: IngestResult): void {
+    const sink = this.options.detections;
+    if (!sink) return;
+    try {
+      sink.save(result.detections, this.storedSeq, result.detectionStartedAt);
+    } catch (err) {
+      // The events are stored; holding ingest back for the state database would not bring these back.
+      this.options.metrics.detectionPersistErrors.inc();
+      this.options.log.error({ err, detections: result.detections.length, lastSeq: this.storedSeq }, 'could not save detections');
     }
   }
 

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { InputLimits } from '../core/limits.ts';
+import type { RuleSource } from '../detect/detection.ts';
 import type {
   ArchivePolicy, ArchiveReport, EventQuery, EventStore, EventStoreStats, RetentionPolicy, SearchBatch, SearchExportRequest, SearchRequest,
   SearchResult, StoredEvent,
@@ -26,6 +27,8 @@ export interface WorkerIngestOptions {
   /** Folder of the event archive (the store's default when absent). */
   archiveDir?: string;
   limits: InputLimits;
+  /** Sigma rules run on every batch from the start (see {@link WorkerIngestBackend.setRules}). */
+  rules?: readonly RuleSource[];
   onWorkerError: (err: Error) => void;
 }
 
@@ -42,9 +45,12 @@ export class WorkerIngestBackend implements IngestBackend {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closing = false;
+  /** The latest rules: a restarted worker starts with them. */
+  private rules: readonly RuleSource[];
 
   private constructor(options: WorkerIngestOptions) {
     this.options = options;
+    this.rules = options.rules ?? [];
     const call = <T>(body: RequestBody) => this.call<T>(body);
     this.store = {
       capabilities: { local: true, archive: true },
@@ -78,6 +84,13 @@ export class WorkerIngestBackend implements IngestBackend {
 
   ingest(batch: IngestBatch): Promise<IngestResult> {
     return this.call<IngestResult>({ op: 'ingest', batch });
+  }
+
+  /** The worker builds its engine from them before the next batch (messages are handled in order). */
+  setRules(rules: readonly RuleSource[]): void {
+    this.rules = rules;
+    // A worker that died meanwhile restarts with these rules; nothing to wait for here.
+    this.call({ op: 'rules', rules: [...rules] }).catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -123,6 +136,7 @@ export class WorkerIngestBackend implements IngestBackend {
     const worker = new Worker(new URL('./ingest-worker.ts', import.meta.url), {
       workerData: {
         storeDir: this.options.storeDir, storeMemoryLimit: this.options.storeMemoryLimit, archiveDir: this.options.archiveDir, limits: this.options.limits,
+        rules: this.rules,
       },
     });
     this.worker = worker;
