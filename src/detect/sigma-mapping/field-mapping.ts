@@ -29,6 +29,7 @@ interface KeywordScope {
 /** How each field resolves for one kind of event; built on first use. */
 class FieldPlan {
   private readonly resolvers = new Map<string, Resolver>();
+  private readonly keywordFields = new Map<string, boolean>();
   private readonly build: (field: string) => Resolver;
   readonly keywordPrefixes: readonly string[] | undefined;
   readonly messageIsRendering: boolean;
@@ -37,6 +38,17 @@ class FieldPlan {
     this.build = build;
     this.keywordPrefixes = keywords.prefixes;
     this.messageIsRendering = keywords.messageIsRendering ?? false;
+  }
+
+  /** Whether keyword searches look in a field (memoized: the same keys come back event after event). */
+  isKeywordField(key: string): boolean {
+    let known = this.keywordFields.get(key);
+    if (known === undefined) {
+      const prefixes = this.keywordPrefixes;
+      known = key !== 'message' && (prefixes === undefined || prefixes.some((prefix) => key.startsWith(prefix)));
+      if (this.keywordFields.size < MAX_FIELDS_PER_KIND) this.keywordFields.set(key, known);
+    }
+    return known;
   }
 
   resolver(field: string): Resolver {
@@ -78,11 +90,11 @@ class MappedEvent implements SigmaEvent {
   keywords(): readonly unknown[] {
     if (this.keywordValues === undefined) {
       const values: unknown[] = [];
-      const prefixes = this.plan.keywordPrefixes;
+      const plan = this.plan;
       for (const key in this.fields) {
-        if (key === 'message' || (prefixes !== undefined && !prefixes.some((prefix) => key.startsWith(prefix)))) continue;
+        if (!plan.isKeywordField(key)) continue;
         const value = this.fields[key];
-        if (Array.isArray(value)) values.push(...(value as unknown[]));
+        if (Array.isArray(value)) for (const element of value as unknown[]) values.push(element);
         else if (value !== null) values.push(value);
       }
       const message = this.fields.message;

@@ -1,9 +1,15 @@
 /**
  * Which of many needles occur in a text, found in one pass over the text whatever their number
- * (Aho–Corasick with a dense transition table over the needles' own characters).
+ * (Aho–Corasick with a dense transition table over the needles' own characters). A few needles are
+ * looked for one by one with the engine's native substring search instead: it reads a character
+ * about fifteen times faster than the automaton's loop, which wins until a set has
+ * {@link NATIVE_SEARCH_MAX} needles.
  *
  * @see https://en.wikipedia.org/wiki/Aho%E2%80%93Corasick_algorithm
  */
+
+/** Largest set searched needle by needle (measured on OTRF events: the automaton costs ~15 native searches per character). */
+const NATIVE_SEARCH_MAX = 16;
 
 /**
  * A compiled set of needles; ids are their indexes in the list given.
@@ -11,13 +17,17 @@
  * @example new NeedleSet(['cmd', 'md.e']).scan('c:\\cmd.exe', (id) => hits.add(id)) // hits: 0, 1
  */
 export class NeedleSet {
+  /** The needles when few: searched one by one. */
+  private readonly few: readonly string[] | undefined;
   private readonly asciiClass = new Uint16Array(128);
   private readonly otherClass = new Map<number, number>();
   private readonly classes: number;
   private readonly delta: Int32Array;
   private readonly outputs: (Int32Array | null)[];
 
-  constructor(needles: readonly string[]) {
+  /** `nativeSearchMax`: largest set searched needle by needle (tests pass 0 to exercise the automaton). */
+  constructor(needles: readonly string[], nativeSearchMax = NATIVE_SEARCH_MAX) {
+    this.few = needles.length <= nativeSearchMax ? [...needles] : undefined;
     let classes = 1; // class 0: a character no needle has
     const classOf = (code: number): number => {
       if (code < 128) {
@@ -76,20 +86,35 @@ export class NeedleSet {
         }
       }
     }
+    // Entries become row offsets (state * classes), one's complement for a state with outputs: the
+    // scan loop then needs no multiplication and no output lookup on most characters.
+    for (let i = 0; i < delta.length; i++) {
+      const next = delta[i]!;
+      delta[i] = outputs[next] === null ? next * classes : ~(next * classes);
+    }
     this.delta = delta;
     this.outputs = outputs;
   }
 
-  /** Calls `found(id)` for every occurrence of every needle in `text`. */
+  /** Calls `found(id)` at least once for every needle that occurs in `text`, and for no other. */
   scan(text: string, found: (id: number) => void): void {
+    const few = this.few;
+    if (few !== undefined) {
+      for (let id = 0; id < few.length; id++) if (text.includes(few[id]!)) found(id);
+      return;
+    }
     const { asciiClass, otherClass, classes, delta, outputs } = this;
-    let state = 0;
+    let row = 0;
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
-      const cls = code < 128 ? asciiClass[code]! : otherClass.get(code) ?? 0;
-      state = delta[state * classes + cls]!;
-      const hits = outputs[state];
-      if (hits) for (let k = 0; k < hits.length; k++) found(hits[k]!);
+      const next = delta[row + (code < 128 ? asciiClass[code]! : otherClass.get(code) ?? 0)]!;
+      if (next >= 0) {
+        row = next;
+        continue;
+      }
+      row = ~next;
+      const hits = outputs[row / classes]!;
+      for (let k = 0; k < hits.length; k++) found(hits[k]!);
     }
   }
 }

@@ -14,11 +14,11 @@ import { validateSigmaRule } from './sigma-rule.ts';
 const letters = (alphabet: string[], maxLength: number) => fc.string({ unit: fc.constantFrom(...alphabet), maxLength });
 
 describe('NeedleSet', () => {
-  it('finds exactly the needles the text contains', () => {
+  it.each([['the automaton', 0], ['native search', 100]])('finds exactly the needles the text contains (%s)', (_, nativeSearchMax) => {
     fc.assert(
       fc.property(fc.array(letters(['a', 'b', 'c', 'é'], 4).filter((n) => n !== ''), { maxLength: 12 }), letters(['a', 'b', 'c', 'é', 'd'], 30), (needles, text) => {
         const found = new Set<number>();
-        new NeedleSet(needles).scan(text, (id) => found.add(id));
+        new NeedleSet(needles, nativeSearchMax).scan(text, (id) => found.add(id));
         const expected = needles.flatMap((needle, id) => (text.includes(needle) ? [id] : []));
         expect([...found].sort((a, b) => a - b)).toEqual(expected);
       }),
