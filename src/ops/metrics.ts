@@ -42,8 +42,8 @@ export function createMetrics() {
       name: 'vigil_detections_total', help: 'Detections found by the streaming Sigma engine and persisted, by rule level.', labelNames: ['level'], registers: [registry],
     }),
     detectionLatencySeconds: new Histogram({
-      name: 'vigil_detection_latency_seconds', help: 'Latency a detection adds, upper bound: from its batch handed to detection (the store committing it meanwhile) to the detection saved.',
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5], registers: [registry],
+      name: 'vigil_detection_latency_seconds', help: 'Latency a detection adds to its stored event, upper bound: the batch\'s detection time (overlapping the store\'s commit) plus the time to save it.',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 5], registers: [registry],
     }),
     detectionPersistErrors: new Counter({
       name: 'vigil_detection_persist_errors_total', help: 'Batches whose detections could not be saved (each is also logged as an error).', registers: [registry],
