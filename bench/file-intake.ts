@@ -3,13 +3,14 @@
  * Without paths it reads the OTRF Windows datasets in place (zip + tar.gz, ~1.6 GB of NDJSON when
  * unpacked) and a generated 300 MB plain log with one 5 MB line. Prints records/s, MB/s and peak RSS.
  */
+import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPaths } from '../src/intake/file/file-reader.ts';
 
-const OTRF = '/work/shared/datasets/otrf/datasets/atomic/windows';
+const OTRF = fileURLToPath(new URL('../../shared/datasets/otrf/datasets/atomic/windows', import.meta.url));
 
 async function run(label: string, paths: string[]): Promise<void> {
   let peakRss = process.memoryUsage().rss;

@@ -8,6 +8,7 @@
  * the store's commit, plus the time to save) and prints p50 / p99 per detection, with the store's
  * batch write latency beside it. Target (issue 5): ≤ 100 ms at the p99.
  */
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +40,7 @@ const walk = (folder: string): string[] => readdirSync(folder).sort().flatMap((n
   const path = join(folder, name);
   return statSync(path).isDirectory() ? walk(path) : name.endsWith('.yml') ? [path] : [];
 });
-const windows = walk('/work/shared/sigma/rules/windows').flatMap((path) => validateRuleText(readFileSync(path, 'utf8'), path));
+const windows = walk(fileURLToPath(new URL('../../shared/sigma/rules/windows', import.meta.url))).flatMap((path) => validateRuleText(readFileSync(path, 'utf8'), path));
 state.rules.upsert(windows.map((rule) => ({
   id: rule.id, yaml: rule.yaml, enabled: true, title: rule.title, level: rule.level, tags: rule.tags, origin: 'bench', state: rule.state,
   ...(rule.reason === undefined ? {} : { reason: rule.reason }), updatedAt: 0,

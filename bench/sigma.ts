@@ -11,6 +11,7 @@
  * through what the suffix cannot change: `exists`, null and negated filters).
  * Target (issue 5): at least 100,000 events/s on one core with the full Windows set.
  */
+import { fileURLToPath } from 'node:url';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +24,7 @@ import { normalizeRecord } from '../src/normalize/normalize-record.ts';
 import { otrfArchives, readOtrfLines } from '../test/otrf-reader.ts';
 import { machineLine, mib, printTable, revisionLine } from './_report.ts';
 
-const RULES = '/work/shared/sigma/rules';
+const RULES = fileURLToPath(new URL('../../shared/sigma/rules', import.meta.url));
 const wanted = Number(process.argv[2] ?? 100_000);
 const MIN_SECONDS = 3;
 

@@ -3,12 +3,13 @@
  * archives, for tests and benchmarks. Some .tar.gz archives in the set are truncated: their complete
  * lines are read and the cut-off last line is left out.
  */
+import { fileURLToPath } from 'node:url';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants, gunzipSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 
-export const OTRF_WINDOWS = '/work/shared/datasets/otrf/datasets/atomic/windows';
+export const OTRF_WINDOWS = fileURLToPath(new URL('../../shared/datasets/otrf/datasets/atomic/windows', import.meta.url));
 
 /** Archive paths under the OTRF Windows folder, sorted; empty when the folder is absent. */
 export function otrfArchives(root = OTRF_WINDOWS): string[] {

@@ -3,13 +3,14 @@
  * refused with a reason; the refused ones are printed. Windows rules must all be served, the whole
  * corpus at least 99%.
  */
+import { fileURLToPath } from 'node:url';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSigmaDocuments } from '../sigma/sigma-rule.ts';
 import { mapLogsource } from './logsource.ts';
 
-const CORPUS = '/work/shared/sigma/rules';
+const CORPUS = fileURLToPath(new URL('../../../../shared/sigma/rules', import.meta.url));
 
 describe('SigmaHQ corpus logsources', () => {
   it.skipIf(!existsSync(CORPUS))('maps at least 99% of the logsources under rules/ and all of windows/, listing the others with reasons', () => {

@@ -4,6 +4,7 @@
  * runs the SigmaHQ Windows rules end to end (Sigma core + this mapping) and checks that the
  * techniques each data set records are detected, from Sysmon and from the Security log.
  */
+import { fileURLToPath } from 'node:url';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ import { sigmaEventFor } from './field-mapping.ts';
 import { LogsourceIndex } from './logsource-index.ts';
 import { logsourceAccepts, mapLogsource } from './logsource.ts';
 
-const SIGMA_WINDOWS = '/work/shared/sigma/rules/windows';
+const SIGMA_WINDOWS = fileURLToPath(new URL('../../../../shared/sigma/rules/windows', import.meta.url));
 const FODHELPER = join(OTRF_WINDOWS, 'privilege_escalation/host/empire_uac_shellapi_fodhelper.zip');
 const PSEXEC = join(OTRF_WINDOWS, 'lateral_movement/host/empire_psexec_dcerpc_tcp_svcctl.zip');
 const haveData = existsSync(FODHELPER) && existsSync(PSEXEC);

@@ -2,6 +2,7 @@
  * Reads real OTRF Security-Datasets archives in place (never copied into the repository) and checks
  * that every line of the archive member becomes exactly one record.
  */
+import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
@@ -11,7 +12,7 @@ import { readPaths } from './file-reader.ts';
 import { zipEntries, zipEntryData } from './zip-reader.ts';
 import { tarMembers } from './tar-reader.ts';
 
-const ROOT = '/work/shared/datasets/otrf/datasets/atomic/windows';
+const ROOT = fileURLToPath(new URL('../../../../shared/datasets/otrf/datasets/atomic/windows', import.meta.url));
 const ZIP = `${ROOT}/collection/host/msf_record_mic.zip`;
 const TGZ = `${ROOT}/defense_evasion/host/empire_wdigest_downgrade.tar.gz`;
 const present = existsSync(ZIP) && existsSync(TGZ);
